@@ -1,0 +1,79 @@
+import type {
+  FastifyPluginAsyncTypebox,
+  TypeBoxTypeProvider,
+} from '@fastify/type-provider-typebox';
+import Fastify from 'fastify';
+import type { Kysely } from 'kysely';
+import type { DestinationStream } from 'pino';
+import type { Config } from './config.ts';
+import type { Database } from './platform/database-schema.ts';
+import { createDatabase, dbPlugin } from './platform/db.ts';
+import { errorsPlugin, problemFromError, sendProblem } from './platform/errors.ts';
+import { healthRoutes } from './platform/health.ts';
+import { loggingOptions, requestIdPlugin } from './platform/logging.ts';
+import { openApiPlugin } from './platform/openapi.ts';
+import { securityHeadersPlugin } from './platform/security-headers.ts';
+import { webAppPlugin } from './platform/web.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The configuration the app was built with. */
+    config: Config;
+  }
+}
+
+/** Options of `buildApp`. */
+export interface BuildAppOptions {
+  /** An open database (already migrated by the caller); by default one is opened from config. */
+  readonly db?: Kysely<Database>;
+  /** Where log lines go instead of stdout (tests capture them). */
+  readonly logStream?: DestinationStream;
+  /** Registers extra routes after the platform and before the web app (tests use it). */
+  readonly register?: FastifyPluginAsyncTypebox;
+}
+
+const maxBodyBytes = 1024 * 1024;
+
+/** Builds the whole application, ready to `listen` or `inject`. Never listens itself. */
+export async function buildApp(config: Config, options: BuildAppOptions = {}) {
+  const app = Fastify({
+    ...loggingOptions(config.logLevel, options.logStream),
+    bodyLimit: maxBodyBytes,
+    return503OnClosing: true,
+    // Report every invalid field, not only the first.
+    ajv: { customOptions: { allErrors: true } },
+    // Malformed URLs never reach a route; answer them as problem details too.
+    frameworkErrors: (error, request, reply) => {
+      sendProblem(reply, problemFromError(error, request));
+    },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  const db =
+    options.db ??
+    createDatabase(config.database, {
+      onPoolError: (error) => {
+        app.log.warn({ err: error }, 'An idle database connection failed');
+      },
+    });
+
+  app.decorate('config', config);
+  try {
+    await app.register(requestIdPlugin);
+    await app.register(securityHeadersPlugin, { https: config.publicUrl.startsWith('https:') });
+    await app.register(errorsPlugin);
+    await app.register(dbPlugin, { db });
+    await app.register(openApiPlugin, { publicUrl: config.publicUrl });
+    await app.register(healthRoutes);
+    // Feature plugins are registered here, each in its own encapsulated context.
+    if (options.register !== undefined) await app.register(options.register);
+    await app.register(webAppPlugin, { distDir: config.webDistDir });
+    await app.ready();
+  } catch (error) {
+    await app.close();
+    throw error;
+  }
+  return app;
+}
+
+/** The application instance `buildApp` returns. */
+export type App = Awaited<ReturnType<typeof buildApp>>;

@@ -1,0 +1,5 @@
+import type { CliCommand } from './command.ts';
+import { dbCommands } from './db.commands.ts';
+
+/** Every admin command, in the order `--help` lists them. Add a topic's module here. */
+export const commands: readonly CliCommand[] = [...dbCommands];

@@ -1,0 +1,216 @@
+import path from 'node:path';
+import { Type, type Static, type TSchema } from 'typebox';
+import { Value } from 'typebox/value';
+
+/**
+ * The environment variables Assay reads, as one schema. Every property is a variable; its
+ * `description` is the README text and `expected` the phrase used when the value is bad.
+ * To add a variable: add a property here, then map it in `toConfig` (and document it in the
+ * README's table).
+ */
+const EnvSchema = Type.Object({
+  PORT: Type.Integer({
+    minimum: 0,
+    maximum: 65535,
+    default: 3000,
+    description: 'TCP port the server listens on (0 picks a free port).',
+    expected: 'an integer from 0 to 65535',
+  }),
+  HOST: Type.String({
+    minLength: 1,
+    default: '0.0.0.0',
+    description: 'Interface the server binds to.',
+    expected: 'a host name or IP address',
+  }),
+  PUBLIC_URL: Type.Optional(
+    Type.String({
+      pattern: '^https?://[^\\s]+$',
+      description: 'The URL users reach Assay at (origin of the web app, base of the issuer).',
+      expected: 'an absolute http:// or https:// URL',
+    }),
+  ),
+  DATABASE_URL: Type.String({
+    pattern: '^(sqlite:.+|postgres(ql)?://.+)$',
+    default: 'sqlite:data/assay.db',
+    description: 'The database: `sqlite:<file>` or `postgres://user:pass@host:port/db`.',
+    expected: 'sqlite:<file> or postgres://…',
+    secret: true,
+  }),
+  DATABASE_POOL_MAX: Type.Integer({
+    minimum: 1,
+    maximum: 1000,
+    default: 10,
+    description: 'Maximum PostgreSQL connections per server process.',
+    expected: 'an integer from 1 to 1000',
+  }),
+  LOG_LEVEL: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+    default: 'info',
+    description: 'Minimum level of the JSON log lines written to stdout.',
+    expected: 'one of fatal, error, warn, info, debug, trace, silent',
+  }),
+  WEB_DIST_DIR: Type.Optional(
+    Type.String({
+      minLength: 1,
+      description: 'Directory of the built web app that is served at `/`.',
+      expected: 'a directory path',
+    }),
+  ),
+  SHUTDOWN_TIMEOUT_MS: Type.Integer({
+    minimum: 0,
+    maximum: 600_000,
+    default: 10_000,
+    description: 'On SIGTERM/SIGINT, how long in-flight requests may take before a forced exit.',
+    expected: 'an integer from 0 to 600000 (milliseconds)',
+  }),
+});
+type Env = Static<typeof EnvSchema>;
+
+/** Where the data lives, parsed from `DATABASE_URL`. */
+export type DatabaseTarget =
+  | {
+      readonly engine: 'sqlite';
+      /** Absolute path of the database file, or `:memory:`. */
+      readonly file: string;
+    }
+  | {
+      readonly engine: 'postgres';
+      /** The `postgres://` connection string, unchanged. */
+      readonly connectionString: string;
+    };
+
+/** Log levels understood by pino. */
+export type LogLevel = Env['LOG_LEVEL'];
+
+/** The server's configuration: parsed, validated and frozen once at boot. */
+export interface Config {
+  /** TCP port to listen on (`PORT`, default 3000; 0 picks a free port). */
+  readonly port: number;
+  /** Interface to bind (`HOST`, default `0.0.0.0`). */
+  readonly host: string;
+  /**
+   * The origin users reach Assay at, without a trailing slash (`PUBLIC_URL`, default
+   * `http://localhost:<PORT>`). HSTS is sent only when it is https.
+   */
+  readonly publicUrl: string;
+  /** The database (`DATABASE_URL`, default `sqlite:data/assay.db` relative to the cwd). */
+  readonly database: {
+    readonly target: DatabaseTarget;
+    /** Maximum PostgreSQL pool size (`DATABASE_POOL_MAX`, default 10). Unused by SQLite. */
+    readonly poolMax: number;
+  };
+  /** Minimum log level (`LOG_LEVEL`, default `info`). */
+  readonly logLevel: LogLevel;
+  /**
+   * The Angular build served at `/` (`WEB_DIST_DIR`, default `apps/web/dist/web/browser` in
+   * this repository). When absent the API still runs and `/` answers 503.
+   */
+  readonly webDistDir: string;
+  /** Grace period for in-flight requests on shutdown (`SHUTDOWN_TIMEOUT_MS`, default 10000). */
+  readonly shutdownTimeoutMs: number;
+}
+
+/** One bad environment variable and what is wrong with it. */
+export interface ConfigIssue {
+  readonly variable: string;
+  readonly problem: string;
+}
+
+/** Thrown by `loadConfig` when any variable is invalid; the message names every one. */
+export class ConfigError extends Error {
+  readonly issues: readonly ConfigIssue[];
+
+  constructor(issues: readonly ConfigIssue[]) {
+    super(
+      [
+        `Invalid configuration (${issues.length} ${issues.length === 1 ? 'variable' : 'variables'}):`,
+        ...issues.map((issue) => `  ${issue.variable}: ${issue.problem}`),
+      ].join('\n'),
+    );
+    this.name = 'ConfigError';
+    this.issues = issues;
+  }
+}
+
+const defaultWebDistDir = path.resolve(import.meta.dirname, '../../web/dist/web/browser');
+
+type EnvSource = Readonly<Record<string, string | undefined>>;
+
+/**
+ * Reads the configuration from environment variables (by default `process.env`) and returns it
+ * frozen. Empty variables count as unset. Throws `ConfigError` naming every invalid variable.
+ */
+export function loadConfig(env: EnvSource = process.env, cwd: string = process.cwd()): Config {
+  const properties = EnvSchema.properties as unknown as Record<
+    string,
+    TSchema & Record<string, unknown>
+  >;
+  const raw: Record<string, string> = {};
+  for (const name of Object.keys(properties)) {
+    const value = env[name];
+    if (value !== undefined && value.trim() !== '') raw[name] = value.trim();
+  }
+
+  const issues = new Map<string, string>();
+  const candidate = Value.Convert(EnvSchema, Value.Default(EnvSchema, { ...raw }));
+  for (const error of Value.Errors(EnvSchema, candidate)) {
+    const name = error.instancePath.split('/')[1];
+    if (name === undefined || issues.has(name)) continue;
+    const schema = properties[name];
+    const expected = typeof schema?.['expected'] === 'string' ? schema['expected'] : error.message;
+    const shown = schema?.['secret'] === true ? '' : ` (got ${JSON.stringify(raw[name])})`;
+    issues.set(name, `must be ${expected}${shown}`);
+  }
+
+  for (const [name, check] of Object.entries(semanticChecks)) {
+    const value = raw[name];
+    const problem = value === undefined || issues.has(name) ? undefined : check(value);
+    if (problem !== undefined) issues.set(name, problem);
+  }
+
+  if (issues.size === 0 && Value.Check(EnvSchema, candidate)) {
+    return deepFreeze(toConfig(candidate, cwd));
+  }
+  throw new ConfigError([...issues].map(([variable, problem]) => ({ variable, problem })));
+}
+
+/** Checks a schema cannot express, on values that passed the schema. */
+const semanticChecks: Partial<Record<keyof Env, (value: string) => string | undefined>> = {
+  PUBLIC_URL: (value) =>
+    URL.canParse(value) ? undefined : 'must be a valid absolute http:// or https:// URL',
+  DATABASE_URL: (value) =>
+    value.startsWith('sqlite:') || (URL.canParse(value) && new URL(value).hostname !== '')
+      ? undefined
+      : 'must be a valid postgres:// URL with a host name',
+};
+
+/** Maps validated variables onto `Config`. */
+function toConfig(env: Env, cwd: string): Config {
+  return {
+    port: env.PORT,
+    host: env.HOST,
+    publicUrl: (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ''),
+    database: { target: parseDatabaseUrl(env.DATABASE_URL, cwd), poolMax: env.DATABASE_POOL_MAX },
+    logLevel: env.LOG_LEVEL,
+    webDistDir: path.resolve(cwd, env.WEB_DIST_DIR ?? defaultWebDistDir),
+    shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+  };
+}
+
+/**
+ * Parses a `DATABASE_URL`: `sqlite:<file>` (relative to `cwd`, or `sqlite::memory:`) or a
+ * `postgres://` / `postgresql://` connection string.
+ */
+export function parseDatabaseUrl(url: string, cwd: string = process.cwd()): DatabaseTarget {
+  if (url.startsWith('sqlite:')) {
+    const file = url.slice('sqlite:'.length);
+    return { engine: 'sqlite', file: file === ':memory:' ? file : path.resolve(cwd, file) };
+  }
+  return { engine: 'postgres', connectionString: url };
+}
+
+function deepFreeze<T extends object>(value: T): T {
+  for (const member of Object.values(value)) {
+    if (typeof member === 'object' && member !== null) deepFreeze(member as object);
+  }
+  return Object.freeze(value);
+}

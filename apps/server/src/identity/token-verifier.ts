@@ -1,0 +1,392 @@
+import { hash } from 'node:crypto';
+
+import { createRemoteJWKSet, decodeProtectedHeader, errors, jwtVerify } from 'jose';
+import type { JWTPayload, JWTVerifyGetKey } from 'jose';
+
+/**
+ * Stable codes for a refused bearer token, as API clients of the original tutorials know them.
+ * TODO(contracts): declare these once in packages/contracts with the other error codes.
+ */
+export type BearerErrorCode =
+  'authorization_header_missing' | 'invalid_header' | 'token_expired' | 'invalid_claims';
+
+/** The `error` attribute of RFC 6750 §3.1, or none when the request carried no credentials. */
+export type Rfc6750Error = 'invalid_request' | 'invalid_token';
+
+/**
+ * A bearer token was missing or refused. Always answered with 401 (the product's interface):
+ * RFC 6750 would allow 400 for `invalid_request`, but clients of the tutorials expect 401 for
+ * every authentication failure. `detail` is safe to show to the client.
+ */
+export class BearerTokenError extends Error {
+  readonly code: BearerErrorCode;
+  readonly rfc6750Error: Rfc6750Error | undefined;
+  readonly status = 401;
+
+  constructor(
+    code: BearerErrorCode,
+    detail: string,
+    options: { cause?: unknown; malformedRequest?: boolean } = {},
+  ) {
+    super(detail, { cause: options.cause });
+    this.name = 'BearerTokenError';
+    this.code = code;
+    // RFC 6750 §3.1: with no authentication information at all, include no error code.
+    this.rfc6750Error =
+      code === 'authorization_header_missing'
+        ? undefined
+        : options.malformedRequest === true
+          ? 'invalid_request'
+          : 'invalid_token';
+  }
+
+  /** The `WWW-Authenticate` response header value for this failure (RFC 6750 §3). */
+  wwwAuthenticate(realm = 'assay'): string {
+    const parts = [`realm="${quotable(realm)}"`];
+    if (this.rfc6750Error) {
+      parts.push(`error="${this.rfc6750Error}"`, `error_description="${quotable(this.message)}"`);
+    }
+    return `Bearer ${parts.join(', ')}`;
+  }
+}
+
+/**
+ * The key set could not be obtained (issuer down, JWKS timeout or garbage). Not the client's
+ * fault: the HTTP layer should answer 503 and log it, never 401.
+ */
+export class TokenVerifierUnavailableError extends Error {
+  readonly status = 503;
+  constructor(options: { cause: unknown }) {
+    super('The token issuer’s keys are unavailable', options);
+    this.name = 'TokenVerifierUnavailableError';
+  }
+}
+
+// RFC 6750 §3: quoted values allow printable ASCII except the double quote and the backslash.
+function quotable(text: string): string {
+  return text.replace(/[^\x20-\x7e]|["\\]/g, "'");
+}
+
+function malformedHeader(detail: string): BearerTokenError {
+  return new BearerTokenError('invalid_header', detail, { malformedRequest: true });
+}
+
+// RFC 7235 token68: what may follow "Bearer ".
+const TOKEN68 = /^[A-Za-z0-9\-._~+/]+=*$/;
+
+/**
+ * Extracts the token from an `Authorization` header value. The scheme is matched
+ * case-insensitively (RFC 9110 §11.1); anything but exactly `Bearer <token68>` is refused.
+ */
+export function parseAuthorizationHeader(value: string | string[] | undefined): string {
+  if (value === undefined || value === '') {
+    throw new BearerTokenError('authorization_header_missing', 'Authorization header is expected');
+  }
+  if (Array.isArray(value)) {
+    throw malformedHeader('Authorization header must appear only once');
+  }
+  const parts = value.split(' ');
+  if (parts[0]?.toLowerCase() !== 'bearer') {
+    throw malformedHeader('Authorization header must use the Bearer scheme');
+  }
+  if (parts.length === 1 || parts[1] === '') {
+    throw malformedHeader('Authorization header has no token');
+  }
+  if (parts.length > 2) {
+    throw malformedHeader('Authorization header must be: Bearer <token>');
+  }
+  const token = parts[1] ?? '';
+  if (!TOKEN68.test(token)) {
+    throw malformedHeader('Authorization header has a malformed token');
+  }
+  return token;
+}
+
+/** Who is calling, from a verified access token. */
+export interface Principal {
+  /** `sub`: an account id, or the client id for a machine client. */
+  readonly subject: string;
+  readonly issuer: string;
+  readonly clientId: string;
+  readonly permissions: readonly string[];
+  readonly scope: readonly string[];
+  readonly roles?: readonly string[];
+  readonly displayName?: string;
+  readonly expiresAt: Date;
+}
+
+export type SigningAlgorithm = 'RS256' | 'PS256' | 'ES256' | 'EdDSA';
+export const ALLOWED_ALGORITHMS: readonly SigningAlgorithm[] = ['RS256', 'PS256', 'ES256', 'EdDSA'];
+
+export interface AccessTokenVerifierOptions {
+  /** Exact expected `iss`; no normalisation (a trailing slash is a different issuer). */
+  readonly issuer: string;
+  /** Expected `aud` (the API's resource identifier); the token's `aud` must contain it. */
+  readonly audience: string;
+  /** Resolves the verification key: {@link remoteKeySet} or jose's `createLocalJWKSet`. */
+  readonly getKey: JWTVerifyGetKey;
+  /** Subset of {@link ALLOWED_ALGORITHMS}; defaults to all of them. */
+  readonly algorithms?: readonly SigningAlgorithm[];
+  /** Seconds of clock skew accepted on `exp`, `nbf` and `iat`; 0..60, default 30. */
+  readonly clockTolerance?: number;
+  /**
+   * Dotted path of the claim holding permissions (an array of strings or a space-separated
+   * string). Default `permissions` (the embedded provider, Auth0). For role-based providers
+   * (Keycloak `realm_access.roles`) set {@link rolePermissions} too.
+   */
+  readonly permissionsClaim?: string;
+  /**
+   * When set, the values at {@link permissionsClaim} are roles: they become `roles`, and
+   * permissions are the union of this map's entries for them. Unknown roles grant nothing.
+   */
+  readonly rolePermissions?: Readonly<Record<string, readonly string[]>>;
+  /** Claim with the roles when the permissions claim holds permissions. Default `roles`. */
+  readonly rolesClaim?: string;
+  /** Claim with the caller's display name. Default `name`. */
+  readonly displayNameClaim?: string;
+  /** Verified tokens remembered; 0 disables the cache. Default 10 000. */
+  readonly cacheSize?: number;
+  /** Longer tokens are refused before any parsing. Default 8 KiB. */
+  readonly maxTokenLength?: number;
+  /** Clock, in milliseconds since the epoch; for tests. */
+  readonly now?: () => number;
+}
+
+/** A JWKS fetched from the issuer, cached, and refetched on an unknown `kid` (with cooldown). */
+export function remoteKeySet(
+  jwksUri: URL,
+  options: { cooldownSeconds?: number; cacheMaxAgeSeconds?: number; timeoutMs?: number } = {},
+): JWTVerifyGetKey {
+  return createRemoteJWKSet(jwksUri, {
+    cooldownDuration: (options.cooldownSeconds ?? 30) * 1000,
+    cacheMaxAge: (options.cacheMaxAgeSeconds ?? 600) * 1000,
+    timeoutDuration: options.timeoutMs ?? 5000,
+  });
+}
+
+// Header parameters that point at or carry a key. jose never uses them with a key resolver,
+// but a token that tries is hostile: refuse it outright rather than ignore the attempt.
+const KEY_BEARING_HEADERS = ['jwk', 'jku', 'x5u', 'x5c', 'x5t', 'x5t#S256'] as const;
+const MAX_KID_LENGTH = 256;
+
+// RFC 9068 §2.2 required claims (jti too in the RFC; not required here, Auth0 and Okta omit it).
+const REQUIRED_CLAIMS = ['iss', 'exp', 'aud', 'sub', 'client_id', 'iat'];
+
+interface CacheEntry {
+  readonly principal: Principal;
+  readonly expiresAtMs: number;
+}
+
+function readPath(payload: JWTPayload, path: string): unknown {
+  let current: unknown = payload;
+  for (const segment of path.split('.')) {
+    if (typeof current !== 'object' || current === null || Array.isArray(current)) return undefined;
+    if (!Object.hasOwn(current, segment)) return undefined;
+    current = (current as Record<string, unknown>)[segment];
+  }
+  return current;
+}
+
+function stringList(value: unknown): string[] {
+  if (typeof value === 'string') return value.split(' ').filter((item) => item !== '');
+  if (Array.isArray(value)) {
+    return value.filter((item): item is string => typeof item === 'string' && item !== '');
+  }
+  return [];
+}
+
+/**
+ * Verifies OAuth 2.0 JWT access tokens (RFC 9068) for the API and turns them into a
+ * {@link Principal}. Every refusal is a {@link BearerTokenError} with a stable code.
+ */
+export class AccessTokenVerifier {
+  readonly #options: Required<
+    Omit<AccessTokenVerifierOptions, 'rolePermissions' | 'algorithms' | 'getKey'>
+  > & {
+    readonly rolePermissions: ReadonlyMap<string, readonly string[]> | undefined;
+  };
+  readonly #getKey: JWTVerifyGetKey;
+  readonly #algorithms: string[];
+  readonly #cache = new Map<string, CacheEntry>();
+
+  constructor(options: AccessTokenVerifierOptions) {
+    const clockTolerance = options.clockTolerance ?? 30;
+    if (!(clockTolerance >= 0 && clockTolerance <= 60)) {
+      throw new RangeError('clockTolerance must be between 0 and 60 seconds');
+    }
+    const algorithms = options.algorithms ?? ALLOWED_ALGORITHMS;
+    if (algorithms.length === 0 || algorithms.some((alg) => !ALLOWED_ALGORITHMS.includes(alg))) {
+      throw new RangeError(`algorithms must be a non-empty subset of ${ALLOWED_ALGORITHMS.join()}`);
+    }
+    this.#algorithms = [...algorithms];
+    this.#getKey = options.getKey;
+    this.#options = {
+      issuer: options.issuer,
+      audience: options.audience,
+      clockTolerance,
+      permissionsClaim: options.permissionsClaim ?? 'permissions',
+      rolesClaim: options.rolesClaim ?? 'roles',
+      displayNameClaim: options.displayNameClaim ?? 'name',
+      cacheSize: options.cacheSize ?? 10_000,
+      maxTokenLength: options.maxTokenLength ?? 8192,
+      now: options.now ?? Date.now,
+      rolePermissions: options.rolePermissions
+        ? new Map(Object.entries(options.rolePermissions))
+        : undefined,
+    };
+  }
+
+  /** Verifies the `Authorization` header value of a request. */
+  async verifyAuthorizationHeader(value: string | string[] | undefined): Promise<Principal> {
+    return this.verify(parseAuthorizationHeader(value));
+  }
+
+  /** Verifies a compact JWS access token. */
+  async verify(token: string): Promise<Principal> {
+    if (token.length > this.#options.maxTokenLength) {
+      throw new BearerTokenError('invalid_header', 'The token is too long');
+    }
+    const nowMs = this.#options.now();
+    const key = this.#options.cacheSize > 0 ? hash('sha256', token, 'base64url') : undefined;
+    if (key !== undefined) {
+      const cached = this.#cache.get(key);
+      if (cached) {
+        this.#cache.delete(key);
+        if (nowMs < cached.expiresAtMs) {
+          this.#cache.set(key, cached); // most recently used goes last
+          return cached.principal;
+        }
+      }
+    }
+
+    const principal = await this.#verifyUncached(token, nowMs);
+
+    if (key !== undefined) {
+      this.#cache.set(key, { principal, expiresAtMs: principal.expiresAt.getTime() });
+      if (this.#cache.size > this.#options.cacheSize) {
+        const oldest = this.#cache.keys().next();
+        if (oldest.done !== true) this.#cache.delete(oldest.value);
+      }
+    }
+    return principal;
+  }
+
+  /** Forgets every verified token, e.g. after a signing key was withdrawn. */
+  clearCache(): void {
+    this.#cache.clear();
+  }
+
+  async #verifyUncached(token: string, nowMs: number): Promise<Principal> {
+    let header;
+    try {
+      header = decodeProtectedHeader(token);
+    } catch (cause) {
+      throw new BearerTokenError('invalid_header', 'The token cannot be parsed', { cause });
+    }
+    for (const name of KEY_BEARING_HEADERS) {
+      if (Object.hasOwn(header, name)) {
+        throw new BearerTokenError('invalid_header', `The token header must not carry ${name}`);
+      }
+    }
+    if (header.kid !== undefined && header.kid.length > MAX_KID_LENGTH) {
+      throw new BearerTokenError('invalid_header', 'The token names an unknown key');
+    }
+
+    const { issuer, audience, clockTolerance } = this.#options;
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(token, this.#getKey, {
+        algorithms: this.#algorithms,
+        issuer,
+        audience,
+        typ: 'at+jwt',
+        clockTolerance,
+        requiredClaims: REQUIRED_CLAIMS,
+        currentDate: new Date(nowMs),
+      }));
+    } catch (error) {
+      throw mapVerificationError(error);
+    }
+
+    const nowSeconds = Math.floor(nowMs / 1000);
+    const { sub, exp, iat } = payload;
+    const clientId = payload['client_id'];
+    if (typeof sub !== 'string' || sub === '' || typeof clientId !== 'string' || clientId === '') {
+      throw new BearerTokenError('invalid_claims', 'The token must name its subject and client');
+    }
+    if (typeof exp !== 'number' || typeof iat !== 'number' || iat > nowSeconds + clockTolerance) {
+      throw new BearerTokenError('invalid_claims', 'The token was issued in the future');
+    }
+
+    const scope = [...new Set([...stringList(payload['scope']), ...stringList(payload['scp'])])];
+    const claimed = stringList(readPath(payload, this.#options.permissionsClaim));
+    let permissions: string[];
+    let roles: string[] | undefined;
+    if (this.#options.rolePermissions) {
+      roles = claimed;
+      const granted = new Set<string>();
+      for (const role of roles) {
+        for (const permission of this.#options.rolePermissions.get(role) ?? []) {
+          granted.add(permission);
+        }
+      }
+      permissions = [...granted];
+    } else {
+      permissions = [...new Set(claimed)];
+      const rolesValue = readPath(payload, this.#options.rolesClaim);
+      roles = rolesValue === undefined ? undefined : stringList(rolesValue);
+    }
+    const displayName = readPath(payload, this.#options.displayNameClaim);
+
+    return Object.freeze({
+      subject: sub,
+      issuer,
+      clientId,
+      permissions: Object.freeze(permissions),
+      scope: Object.freeze(scope),
+      ...(roles === undefined ? {} : { roles: Object.freeze(roles) }),
+      ...(typeof displayName === 'string' ? { displayName } : {}),
+      expiresAt: new Date(exp * 1000),
+    });
+  }
+}
+
+function mapVerificationError(error: unknown): Error {
+  if (error instanceof errors.JWTExpired) {
+    return new BearerTokenError('token_expired', 'The token has expired', { cause: error });
+  }
+  if (error instanceof errors.JWTClaimValidationFailed) {
+    const detail =
+      error.claim === 'typ'
+        ? 'The token is not an access token'
+        : `The token's ${error.claim} claim is not acceptable`;
+    return new BearerTokenError('invalid_claims', detail, { cause: error });
+  }
+  if (
+    error instanceof errors.JWKSNoMatchingKey ||
+    error instanceof errors.JWKSMultipleMatchingKeys
+  ) {
+    return new BearerTokenError('invalid_header', 'The token names an unknown key', {
+      cause: error,
+    });
+  }
+  if (error instanceof errors.JWSSignatureVerificationFailed) {
+    return new BearerTokenError('invalid_header', 'The token signature is invalid', {
+      cause: error,
+    });
+  }
+  if (error instanceof errors.JOSEAlgNotAllowed || error instanceof errors.JOSENotSupported) {
+    return new BearerTokenError('invalid_header', 'The token algorithm is not allowed', {
+      cause: error,
+    });
+  }
+  if (
+    error instanceof errors.JWSInvalid ||
+    error instanceof errors.JWTInvalid ||
+    error instanceof errors.JWKInvalid
+  ) {
+    return new BearerTokenError('invalid_header', 'The token cannot be parsed', { cause: error });
+  }
+  // JWKS timeout, network failure, non-200 or unparseable key set: the issuer's problem.
+  return new TokenVerifierUnavailableError({ cause: error });
+}

@@ -1,0 +1,18 @@
+/*
+ * The database's tables as Kysely sees them. Each feature declares its tables in its own
+ * folder (`interface ExamTables { exams: ExamsTable; … }`) and adds that interface to the
+ * `extends` list of `Database`; conventions are in db.ts.
+ */
+
+/** Kysely's record of applied migrations (created and written by the Migrator only). */
+export interface KyselyMigrationTable {
+  /** The migration's file name without `.ts`, e.g. `20250101000000_create_users`. */
+  name: string;
+  /** When it was applied, ISO-8601. */
+  timestamp: string;
+}
+
+/** Every table of the database. */
+export interface Database {
+  kysely_migration: KyselyMigrationTable;
+}

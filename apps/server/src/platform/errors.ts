@@ -1,0 +1,213 @@
+import {
+  ErrorCode,
+  problemCatalog,
+  problemTypePrefix,
+  type FieldError,
+  type ProblemDetails,
+} from '@assay/contracts';
+import type {
+  FastifyError,
+  FastifyReply,
+  FastifyRequest,
+  FastifySchemaValidationError,
+} from 'fastify';
+import fp from 'fastify-plugin';
+
+/**
+ * An expected failure of a domain operation. Services throw these — never HTTP errors — and
+ * the error handler turns them into problem details with the code's status.
+ */
+export class DomainError extends Error {
+  readonly code: ErrorCode;
+  /** Extension members of the problem details, e.g. `{ permission: 'manage:exams' }`. */
+  readonly details: Readonly<Record<string, unknown>> | undefined;
+
+  constructor(code: ErrorCode, message: string, details?: Readonly<Record<string, unknown>>) {
+    super(message);
+    this.name = new.target.name;
+    this.code = code;
+    this.details = details;
+  }
+
+  /** The HTTP status of this error's code. */
+  get status(): number {
+    return problemCatalog[this.code].status;
+  }
+}
+
+/** The resource does not exist, or the caller may not know that it exists (404). */
+export class NotFoundError extends DomainError {
+  constructor(message = 'The resource does not exist.') {
+    super(ErrorCode.not_found, message);
+  }
+}
+
+/** The operation conflicts with the resource's current state (409). */
+export class ConflictError extends DomainError {
+  constructor(message: string, details?: Readonly<Record<string, unknown>>) {
+    super(ErrorCode.conflict, message, details);
+  }
+}
+
+/** The caller lacks a permission (403 `insufficient_permission`); names the permission. */
+export class ForbiddenError extends DomainError {
+  constructor(permission: string, message = `This requires the '${permission}' permission.`) {
+    super(ErrorCode.insufficient_permission, message, { permission });
+  }
+}
+
+/** The input is valid JSON of the right shape but breaks a domain rule (400). */
+export class InvalidInputError extends DomainError {
+  constructor(message: string, errors: readonly FieldError[] = []) {
+    super(ErrorCode.validation_failed, message, errors.length > 0 ? { errors } : undefined);
+  }
+}
+
+/** A dependency the server needs is down (503). */
+export class UnavailableError extends DomainError {
+  declare readonly code: UnavailableCode;
+
+  constructor(code: UnavailableCode = 'service_unavailable', message = 'Try again shortly.') {
+    super(code, message);
+  }
+}
+
+type UnavailableCode = 'service_unavailable' | 'database_unavailable' | 'web_app_not_built';
+
+export const problemContentType = 'application/problem+json; charset=utf-8';
+
+/** Builds the problem details for `code` about `request`. */
+export function problemFor(
+  request: FastifyRequest,
+  code: ErrorCode,
+  detail: string,
+  options: { status?: number; extensions?: Readonly<Record<string, unknown>> } = {},
+): ProblemDetails {
+  const { status = problemCatalog[code].status, extensions = {} } = options;
+  return {
+    ...extensions,
+    type: `${problemTypePrefix}${code}`,
+    title: problemCatalog[code].title,
+    status,
+    detail,
+    code,
+    instance: request.url.split('?', 1)[0] ?? '/',
+    requestId: request.id,
+  };
+}
+
+/** Sends problem details as `application/problem+json`. */
+export function sendProblem(reply: FastifyReply, problem: ProblemDetails): FastifyReply {
+  // Serialised here rather than by a route's response schema so extension members survive.
+  return reply
+    .status(problem.status)
+    .header('content-type', problemContentType)
+    .send(JSON.stringify(problem));
+}
+
+const fastifyCodes: Readonly<Record<string, { code: ErrorCode; detail: string }>> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: {
+    code: ErrorCode.malformed_json,
+    detail: 'The request body could not be parsed as JSON.',
+  },
+  FST_ERR_CTP_EMPTY_JSON_BODY: {
+    code: ErrorCode.malformed_json,
+    detail: 'The request body is empty but its Content-Type says JSON.',
+  },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: {
+    code: ErrorCode.unsupported_media_type,
+    detail: 'The Content-Type of the request body is not supported here.',
+  },
+  FST_ERR_CTP_BODY_TOO_LARGE: {
+    code: ErrorCode.payload_too_large,
+    detail: 'The request body is larger than the server accepts.',
+  },
+};
+
+const codeByStatus: Readonly<Record<number, ErrorCode>> = {
+  404: ErrorCode.not_found,
+  409: ErrorCode.conflict,
+  413: ErrorCode.payload_too_large,
+  415: ErrorCode.unsupported_media_type,
+  429: ErrorCode.rate_limited,
+};
+
+function isFastifyError(error: unknown): error is FastifyError {
+  return error instanceof Error && 'statusCode' in error && typeof error.statusCode === 'number';
+}
+
+function fieldErrors(validation: readonly FastifySchemaValidationError[]): FieldError[] {
+  return validation.map((error) => {
+    const missing = (error.params as { missingProperty?: unknown }).missingProperty;
+    if (error.keyword === 'required' && typeof missing === 'string') {
+      return { field: `${error.instancePath}/${escapePointer(missing)}`, message: 'is required' };
+    }
+    const extra = (error.params as { additionalProperty?: unknown }).additionalProperty;
+    if (error.keyword === 'additionalProperties' && typeof extra === 'string') {
+      return { field: `${error.instancePath}/${escapePointer(extra)}`, message: 'is not allowed' };
+    }
+    return { field: error.instancePath || '/', message: error.message ?? 'is invalid' };
+  });
+}
+
+function escapePointer(segment: string): string {
+  return segment.replaceAll('~', '~0').replaceAll('/', '~1');
+}
+
+const partNames: Readonly<Record<string, string>> = {
+  body: 'request body',
+  querystring: 'query string',
+  params: 'path parameters',
+  headers: 'request headers',
+};
+
+/** Maps any thrown value to problem details; logs what the client must not see. */
+export function problemFromError(error: unknown, request: FastifyRequest): ProblemDetails {
+  if (error instanceof DomainError) {
+    return problemFor(request, error.code, error.message, { extensions: error.details });
+  }
+  if (isFastifyError(error)) {
+    if (error.validation !== undefined) {
+      const part = partNames[error.validationContext ?? 'body'] ?? 'request';
+      return problemFor(request, ErrorCode.validation_failed, `The ${part} is invalid.`, {
+        extensions: { errors: fieldErrors(error.validation) },
+      });
+    }
+    const known = error.code in fastifyCodes ? fastifyCodes[error.code] : undefined;
+    if (known !== undefined) return problemFor(request, known.code, known.detail);
+    const status = error.statusCode ?? 500;
+    if (status >= 400 && status < 500) {
+      const code = codeByStatus[status] ?? ErrorCode.bad_request;
+      // Fastify's own 4xx messages describe the request, never the server.
+      return problemFor(request, code, error.message, { status });
+    }
+  }
+  request.log.error({ err: error }, 'Request failed with an unexpected error');
+  return problemFor(
+    request,
+    ErrorCode.internal_error,
+    `An unexpected error occurred. Quote request id ${request.id} when reporting it.`,
+  );
+}
+
+/** Answers 404 problem details for a request no route handles. */
+export function sendNotFound(request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const path = request.url.split('?', 1)[0] ?? '/';
+  const detail = `There is nothing at ${request.method} ${path}.`;
+  return sendProblem(reply, problemFor(request, ErrorCode.not_found, detail));
+}
+
+/**
+ * The one error handler and the not-found handler: every error leaves the server as RFC 9457
+ * problem details with a stable `code`.
+ */
+export const errorsPlugin = fp(
+  (app, _options, done) => {
+    app.setErrorHandler((error, request, reply) => {
+      return sendProblem(reply, problemFromError(error, request));
+    });
+    app.setNotFoundHandler((request, reply) => sendNotFound(request, reply));
+    done();
+  },
+  { name: 'errors', fastify: '5.x' },
+);

@@ -1,0 +1,74 @@
+// Starts Assay: configuration → migrations → app → listen, and closes gracefully on a signal.
+import { buildApp, type App } from './app.ts';
+import { ConfigError, loadConfig, type Config } from './config.ts';
+import { createDatabase } from './platform/db.ts';
+import { migrateToLatest } from './platform/migrations.ts';
+
+function loadConfigOrExit(): Config {
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+}
+
+function closeOnSignals(app: App, timeoutMs: number): void {
+  let closing = false;
+  const shutdown = (signal: NodeJS.Signals) => {
+    if (closing) {
+      app.log.warn({ signal }, 'Second signal received; exiting without waiting');
+      process.exit(1);
+    }
+    closing = true;
+    app.log.info({ signal, timeoutMs }, 'Shutting down: finishing in-flight requests');
+    setTimeout(() => {
+      app.log.error({ timeoutMs }, 'In-flight requests did not finish in time; forcing exit');
+      process.exit(1);
+    }, timeoutMs).unref();
+    app.close().then(
+      () => {
+        app.log.info('Shut down cleanly');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        app.log.error({ err: error }, 'Shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
+}
+
+async function start(): Promise<void> {
+  const config = loadConfigOrExit();
+  const started: { app?: App } = {};
+  const db = createDatabase(config.database, {
+    onPoolError: (error) =>
+      started.app?.log.warn({ err: error }, 'An idle database connection failed'),
+  });
+  let applied: string[];
+  try {
+    applied = await migrateToLatest(db);
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
+  const app = await buildApp(config, { db });
+  started.app = app;
+  app.log.info({ applied }, `Database is up to date (${applied.length} migrations applied now)`);
+  closeOnSignals(app, config.shutdownTimeoutMs);
+  const address = await app.listen({ port: config.port, host: config.host });
+  app.log.info({ address, publicUrl: config.publicUrl }, `Assay is listening on ${address}`);
+}
+
+start().catch((error: unknown) => {
+  process.stderr.write(
+    `Assay could not start: ${error instanceof Error ? error.message : String(error)}\n`,
+  );
+  process.exit(1);
+});

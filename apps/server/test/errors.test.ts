@@ -1,0 +1,207 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { ProblemDetails } from '@assay/contracts';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { LightMyRequestResponse } from 'fastify';
+import { Type } from 'typebox';
+import { ConflictError, ForbiddenError, NotFoundError } from '../src/platform/errors.ts';
+import { createTestApp, LogCapture, type TestApp } from './support/app.ts';
+
+const testRoutes: FastifyPluginAsyncTypebox = (app) => {
+  app.post(
+    '/api/test/items',
+    {
+      schema: {
+        body: Type.Object(
+          {
+            title: Type.String({ minLength: 1 }),
+            count: Type.Integer({ minimum: 1 }),
+            tags: Type.Optional(Type.Array(Type.String())),
+          },
+          { additionalProperties: false },
+        ),
+        querystring: Type.Object({ dryRun: Type.Optional(Type.Boolean()) }),
+      },
+    },
+    (request) => ({ created: request.body.title }),
+  );
+  app.get('/api/test/boom', () => {
+    throw new Error('connection to 10.0.0.7 refused; password=hunter2');
+  });
+  app.get('/api/test/missing', () => {
+    throw new NotFoundError('No such exam.');
+  });
+  app.get('/api/test/forbidden', () => {
+    throw new ForbiddenError('manage:exams');
+  });
+  app.get('/api/test/conflict', () => {
+    throw new ConflictError('The attempt was already submitted.');
+  });
+  return Promise.resolve();
+};
+
+function problemOf(response: LightMyRequestResponse): ProblemDetails {
+  assert.match(String(response.headers['content-type']), /^application\/problem\+json/);
+  return response.json<ProblemDetails>();
+}
+
+describe('errors are problem details', () => {
+  let testApp: TestApp;
+  const logs = new LogCapture();
+
+  before(async () => {
+    testApp = await createTestApp({ register: testRoutes, logs });
+  });
+  after(() => testApp.close());
+
+  it('answers an unknown route with 404 not_found', async () => {
+    const response = await testApp.app.inject({ method: 'DELETE', url: '/api/nothing?x=1' });
+    assert.equal(response.statusCode, 404);
+    const problem = problemOf(response);
+    assert.equal(problem.code, 'not_found');
+    assert.equal(problem.type, 'urn:assay:problem:not_found');
+    assert.equal(problem.status, 404);
+    assert.equal(problem.instance, '/api/nothing');
+    assert.equal(problem.requestId, response.headers['x-request-id']);
+    assert.match(problem.detail, /DELETE \/api\/nothing/);
+  });
+
+  it('answers a malformed URL with a 400 problem', async () => {
+    const response = await testApp.app.inject({ method: 'GET', url: '/api/%E0%A4%A' });
+    assert.equal(response.statusCode, 400);
+    assert.equal(problemOf(response).code, 'bad_request');
+  });
+
+  it('answers malformed JSON with 400 malformed_json', async () => {
+    const response = await testApp.app.inject({
+      method: 'POST',
+      url: '/api/test/items',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"title": "Algebra",',
+    });
+    assert.equal(response.statusCode, 400);
+    assert.equal(problemOf(response).code, 'malformed_json');
+  });
+
+  it('lists every invalid and missing field of a body', async () => {
+    const response = await testApp.app.inject({
+      method: 'POST',
+      url: '/api/test/items',
+      payload: { title: '', tags: ['ok', { nested: true }] },
+    });
+    assert.equal(response.statusCode, 400);
+    const problem = problemOf(response);
+    assert.equal(problem.code, 'validation_failed');
+    assert.match(problem.detail, /request body/);
+    const fields = new Map(problem.errors?.map((error) => [error.field, error.message]));
+    assert.equal(fields.get('/count'), 'is required');
+    assert.match(fields.get('/title') ?? '', /fewer than 1 characters/);
+    assert.match(fields.get('/tags/1') ?? '', /string/);
+  });
+
+  it('names the query string when it is the invalid part', async () => {
+    const response = await testApp.app.inject({
+      method: 'POST',
+      url: '/api/test/items?dryRun=perhaps',
+      payload: { title: 'Algebra', count: 1 },
+    });
+    const problem = problemOf(response);
+    assert.equal(problem.code, 'validation_failed');
+    assert.match(problem.detail, /query string/);
+    assert.deepEqual(
+      problem.errors?.map((error) => error.field),
+      ['/dryRun'],
+    );
+  });
+
+  it('accepts a valid body (the route really works)', async () => {
+    const response = await testApp.app.inject({
+      method: 'POST',
+      url: '/api/test/items',
+      payload: { title: 'Algebra', count: 2 },
+    });
+    assert.equal(response.statusCode, 200);
+    assert.deepEqual(response.json(), { created: 'Algebra' });
+  });
+
+  it('answers an unsupported media type with 415', async () => {
+    const response = await testApp.app.inject({
+      method: 'POST',
+      url: '/api/test/items',
+      headers: { 'content-type': 'application/xml' },
+      payload: '<item/>',
+    });
+    assert.equal(response.statusCode, 415);
+    assert.equal(problemOf(response).code, 'unsupported_media_type');
+  });
+
+  it('answers a body over 1 MiB with 413', async () => {
+    const response = await testApp.app.inject({
+      method: 'POST',
+      url: '/api/test/items',
+      headers: { 'content-type': 'application/json' },
+      payload: JSON.stringify({ title: 'x'.repeat(1024 * 1024), count: 1 }),
+    });
+    assert.equal(response.statusCode, 413);
+    assert.equal(problemOf(response).code, 'payload_too_large');
+  });
+
+  it('maps domain errors to their status, code and extension members', async () => {
+    const missing = await testApp.app.inject({ method: 'GET', url: '/api/test/missing' });
+    assert.equal(missing.statusCode, 404);
+    assert.equal(problemOf(missing).detail, 'No such exam.');
+
+    const forbidden = await testApp.app.inject({ method: 'GET', url: '/api/test/forbidden' });
+    assert.equal(forbidden.statusCode, 403);
+    const problem = problemOf(forbidden);
+    assert.equal(problem.code, 'insufficient_permission');
+    assert.equal((problem as Record<string, unknown>)['permission'], 'manage:exams');
+    assert.match(problem.detail, /manage:exams/);
+
+    const conflict = await testApp.app.inject({ method: 'GET', url: '/api/test/conflict' });
+    assert.equal(conflict.statusCode, 409);
+    assert.equal(problemOf(conflict).code, 'conflict');
+  });
+
+  it('hides the internals of a 500 and logs them with the request id', async () => {
+    const response = await testApp.app.inject({
+      method: 'GET',
+      url: '/api/test/boom',
+      headers: { 'x-request-id': 'trace-500-check' },
+    });
+    assert.equal(response.statusCode, 500);
+    assert.equal(response.headers['x-request-id'], 'trace-500-check');
+    const problem = problemOf(response);
+    assert.equal(problem.code, 'internal_error');
+    assert.equal(problem.requestId, 'trace-500-check');
+    assert.doesNotMatch(response.body, /hunter2|10\.0\.0\.7|at .*\.ts/);
+
+    const logged = logs.lines.find(
+      (line) => line['level'] === 50 && line['requestId'] === 'trace-500-check',
+    );
+    assert.ok(logged, 'the error is logged at level error with the request id');
+    assert.match(JSON.stringify(logged['err']), /password=hunter2/);
+  });
+
+  it('replaces an unacceptable incoming request id with a fresh one', async () => {
+    const response = await testApp.app.inject({
+      method: 'GET',
+      url: '/healthz',
+      headers: { 'x-request-id': 'bad id\twith "quotes"' },
+    });
+    assert.match(
+      String(response.headers['x-request-id']),
+      /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
+    );
+  });
+
+  it('never writes credentials to the log', async () => {
+    await testApp.app.inject({
+      method: 'GET',
+      url: '/api/test/boom',
+      headers: { authorization: 'Bearer eyJ.secret-token.sig', cookie: '__Host-session=s3cr3t' },
+    });
+    const log = JSON.stringify(logs.lines);
+    assert.doesNotMatch(log, /secret-token|s3cr3t/);
+  });
+});

@@ -1,0 +1,130 @@
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import { after, before, describe, it } from 'node:test';
+import { createTestDatabase, type TestDatabase } from './support/database.ts';
+import { fixtureWebDist } from './support/app.ts';
+import { runScript, startScript } from './support/processes.ts';
+
+/** Starts server.ts on a free port and resolves once it logs its address. */
+async function startServer(database: TestDatabase, env: Record<string, string> = {}) {
+  const server = startScript('server.ts', [], {
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATABASE_URL: database.url,
+    WEB_DIST_DIR: fixtureWebDist,
+    ...env,
+  });
+  const address = await new Promise<string>((resolve, reject) => {
+    let output = '';
+    server.child.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString('utf8');
+      const match = /"address":"(http:\/\/[^"]+)"/.exec(output);
+      if (match?.[1]) resolve(match[1]);
+    });
+    void server.finished.then((result) => {
+      reject(new Error(`server exited early (${String(result.code)}): ${result.stderr}`));
+    });
+  });
+  return { ...server, address };
+}
+
+/**
+ * Starts a request whose JSON body arrives in two parts: the server is busy with it until
+ * `finish` sends the rest, which resolves with the response.
+ */
+function slowUpload(url: string) {
+  const body = JSON.stringify({ answers: 'x'.repeat(10_000) });
+  const request = http.request(url, {
+    method: 'POST',
+    agent: false,
+    headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+  });
+  const response = new Promise<{ status: number; body: string }>((resolve, reject) => {
+    request.on('response', (incoming) => {
+      let text = '';
+      incoming.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+      incoming.on('end', () => {
+        resolve({ status: incoming.statusCode ?? 0, body: text });
+      });
+    });
+    request.on('error', reject);
+  });
+  // The forced-exit test never finishes the request; its reset must not fail the test run.
+  response.catch(() => undefined);
+  request.write(body.slice(0, 100));
+  return {
+    finish: () => {
+      request.end(body.slice(100));
+      return response;
+    },
+    abort: () => request.destroy(),
+  };
+}
+
+function canConnect(url: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    http
+      .get(`${url}/healthz`, { agent: false }, (response) => {
+        response.resume();
+        resolve(true);
+      })
+      .on('error', () => {
+        resolve(false);
+      });
+  });
+}
+
+describe('server.ts', () => {
+  let database: TestDatabase;
+
+  before(async () => {
+    database = await createTestDatabase();
+  });
+  after(() => database.destroy());
+
+  it('serves, then on SIGTERM finishes the in-flight response and exits 0', async () => {
+    const server = await startServer(database);
+    const health = await fetch(`${server.address}/healthz`);
+    assert.equal(health.status, 200);
+
+    const upload = slowUpload(`${server.address}/api/uploads`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+
+    const signalledAt = Date.now();
+    server.child.kill('SIGTERM');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.equal(server.child.exitCode, null, 'still running while a response is in flight');
+    assert.equal(await canConnect(server.address), false, 'no new connections are accepted');
+
+    const answer = await upload.finish();
+    assert.equal(answer.status, 404, 'the in-flight request is answered (no such route yet)');
+    assert.match(answer.body, /"code":"not_found"/);
+    const result = await server.finished;
+    assert.equal(result.code, 0);
+    assert.ok(Date.now() - signalledAt < 5000);
+    assert.match(result.stdout, /Shut down cleanly/);
+  });
+
+  it('forces exit 1 when in-flight requests outlast SHUTDOWN_TIMEOUT_MS', async () => {
+    const server = await startServer(database, { SHUTDOWN_TIMEOUT_MS: '500' });
+    const upload = slowUpload(`${server.address}/api/uploads`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    server.child.kill('SIGTERM');
+    const result = await server.finished;
+    assert.equal(result.code, 1);
+    assert.match(result.stdout, /did not finish in time/);
+    upload.abort();
+  });
+
+  it('refuses to start with bad configuration, naming every bad variable', async () => {
+    const result = await runScript('server.ts', [], {
+      PORT: 'eighty',
+      LOG_LEVEL: 'chatty',
+      DATABASE_URL: database.url,
+    });
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /PORT: must be/);
+    assert.match(result.stderr, /LOG_LEVEL: must be/);
+    assert.doesNotMatch(result.stderr, /\n\s+at /, 'no stack trace');
+  });
+});

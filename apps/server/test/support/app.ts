@@ -1,0 +1,67 @@
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { buildApp, type App, type BuildAppOptions } from '../../src/app.ts';
+import { loadConfig, type Config } from '../../src/config.ts';
+import { migrateToLatest } from '../../src/platform/migrations.ts';
+import { createTestDatabase, type TestDatabase } from './database.ts';
+
+/** A built web app with `__CSP_NONCE__` placeholders and a hashed asset. */
+export const fixtureWebDist = path.resolve(import.meta.dirname, '../fixtures/web-dist');
+
+/** Collects the JSON log lines an app writes. */
+export class LogCapture extends Writable {
+  readonly lines: Record<string, unknown>[] = [];
+
+  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: () => void): void {
+    for (const line of chunk.toString('utf8').split('\n')) {
+      if (line.trim() !== '') this.lines.push(JSON.parse(line) as Record<string, unknown>);
+    }
+    callback();
+  }
+}
+
+export interface TestApp {
+  readonly app: App;
+  readonly config: Config;
+  readonly database: TestDatabase;
+  /** Closes the app and drops its database. */
+  close(): Promise<void>;
+}
+
+export interface TestAppOptions {
+  /** Environment variables on top of the test defaults. */
+  readonly env?: Readonly<Record<string, string>>;
+  /** Captures the log (at level info unless `env` sets LOG_LEVEL). */
+  readonly logs?: LogCapture;
+  readonly register?: BuildAppOptions['register'];
+}
+
+/** Builds the app against a fresh, migrated database of the engine under test. */
+export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const database = await createTestDatabase();
+  try {
+    const config = loadConfig({
+      DATABASE_URL: database.url,
+      LOG_LEVEL: options.logs === undefined ? 'silent' : 'info',
+      WEB_DIST_DIR: fixtureWebDist,
+      ...options.env,
+    });
+    const app = await buildApp(config, {
+      ...(options.logs === undefined ? {} : { logStream: options.logs }),
+      ...(options.register === undefined ? {} : { register: options.register }),
+    });
+    await migrateToLatest(app.db);
+    return {
+      app,
+      config,
+      database,
+      close: async () => {
+        await app.close();
+        await database.destroy();
+      },
+    };
+  } catch (error) {
+    await database.destroy();
+    throw error;
+  }
+}

@@ -1,0 +1,226 @@
+// `npm test`: the whole suite — lint, typecheck, server tests on SQLite and on PostgreSQL, web
+// component tests, the production web build with its size budget, and browser journeys in
+// Chromium. `npm test -- server` (or lint, typecheck, web, build, e2e) runs a subset.
+//
+// PostgreSQL: ASSAY_TEST_POSTGRES_URL names a server where databases may be created. Without it, a
+// throw-away cluster is started on loopback when PostgreSQL's binaries are installed; under CI a
+// missing PostgreSQL is a failure, elsewhere those tests are skipped with a warning.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const node = process.execPath;
+const onCi = process.env['CI'] === 'true' || process.env['CI'] === '1';
+
+interface Counts {
+  passed: number;
+  failed: number;
+  skipped: number;
+}
+interface StageResult extends Counts {
+  name: string;
+  ok: boolean;
+  seconds: number;
+}
+
+type Parser = (output: string) => Counts;
+
+const serverTestFiles = [
+  'packages/contracts/src/**/*.spec.ts',
+  'apps/server/src/**/*.spec.ts',
+  'apps/server/test/**/*.test.ts',
+];
+
+function nodeTestCounts(output: string): Counts {
+  const count = (label: string): number => {
+    const matches = [...output.matchAll(new RegExp(`^\\S*\\s*${label} (\\d+)\\s*$`, 'gm'))];
+    return matches.reduce((sum, match) => sum + Number(match[1]), 0);
+  };
+  return { passed: count('pass'), failed: count('fail'), skipped: count('skipped') };
+}
+
+function vitestCounts(output: string): Counts {
+  const counts: Counts = { passed: 0, failed: 0, skipped: 0 };
+  // Strip ANSI colour codes before reading "Tests  1 failed | 4 passed (5)".
+  const plain = output.replace(new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g'), '');
+  for (const line of plain.matchAll(/^\s*Tests\s+(.+)\(\d+\)\s*$/gm)) {
+    for (const part of (line[1] ?? '').matchAll(/(\d+) (passed|failed|skipped)/g)) {
+      const n = Number(part[1]);
+      if (part[2] === 'passed') counts.passed += n;
+      else if (part[2] === 'failed') counts.failed += n;
+      else counts.skipped += n;
+    }
+  }
+  return counts;
+}
+
+const noCounts: Parser = () => ({ passed: 0, failed: 0, skipped: 0 });
+
+async function run(
+  name: string,
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+  parse: Parser = noCounts,
+): Promise<StageResult> {
+  console.log(`\n━━ ${name} ━━  ${command} ${args.join(' ')}`);
+  const started = performance.now();
+  const child = spawn(command, args, {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+    process.stdout.write(chunk);
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+    process.stderr.write(chunk);
+  });
+  const code = await new Promise<number>((resolve) => {
+    child.on('close', (exitCode) => {
+      resolve(exitCode ?? 1);
+    });
+  });
+  const counts = parse(output);
+  const ok = code === 0 && counts.failed === 0;
+  return { name, ok, seconds: (performance.now() - started) / 1000, ...counts };
+}
+
+function skipped(name: string, why: string): StageResult {
+  console.log(`\n━━ ${name} ━━  skipped: ${why}`);
+  return { name, ok: true, seconds: 0, passed: 0, failed: 0, skipped: 1 };
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => {
+        resolve(port);
+      });
+    });
+  });
+}
+
+interface Postgres {
+  url: string;
+  stop(): void;
+}
+
+async function startPostgres(): Promise<Postgres | string> {
+  const given = process.env['ASSAY_TEST_POSTGRES_URL'];
+  if (given) return { url: given, stop: () => undefined };
+  const dir = mkdtempSync(join(tmpdir(), 'assay-pg-'));
+  const script = join(root, 'scripts', 'postgres-test-cluster.sh');
+  const started = spawnSync('bash', [script, 'start', dir, String(await freePort())], {
+    encoding: 'utf8',
+  });
+  if (started.status !== 0) {
+    rmSync(dir, { recursive: true, force: true });
+    return `could not start PostgreSQL: ${started.stderr.trim() || 'unknown error'}`;
+  }
+  return {
+    url: started.stdout.trim(),
+    stop: () => {
+      spawnSync('bash', [script, 'stop', dir]);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+const stages: Record<string, () => Promise<StageResult[]>> = {
+  lint: async () => [
+    await run('eslint', node, ['node_modules/eslint/bin/eslint.js', '.', '--max-warnings', '0']),
+    await run('prettier', node, ['node_modules/prettier/bin/prettier.cjs', '--check', '.']),
+  ],
+  typecheck: async () => [await run('typecheck', 'npm', ['run', '--silent', 'typecheck'])],
+  server: async () => {
+    const results = [
+      await run(
+        'server tests on SQLite',
+        node,
+        ['--test', ...serverTestFiles],
+        { ASSAY_TEST_DB: 'sqlite' },
+        nodeTestCounts,
+      ),
+    ];
+    const postgres = await startPostgres();
+    if (typeof postgres === 'string') {
+      if (onCi) {
+        console.error(postgres);
+        results.push({ ...skipped('server tests on PostgreSQL', postgres), ok: false });
+      } else {
+        results.push(skipped('server tests on PostgreSQL', postgres));
+      }
+      return results;
+    }
+    try {
+      results.push(
+        await run(
+          'server tests on PostgreSQL',
+          node,
+          ['--test', ...serverTestFiles],
+          { ASSAY_TEST_DB: 'postgres', ASSAY_TEST_POSTGRES_URL: postgres.url },
+          nodeTestCounts,
+        ),
+      );
+    } finally {
+      postgres.stop();
+    }
+    return results;
+  },
+  web: async () => [
+    await run('web component tests', 'npm', ['test', '--workspace', 'apps/web'], {}, vitestCounts),
+  ],
+  build: async () => [await run('web build', 'npm', ['run', 'build', '--workspace', 'apps/web'])],
+  e2e: async () => [
+    await run('browser journeys', node, ['--test', 'e2e/**/*.test.ts'], {}, nodeTestCounts),
+  ],
+};
+
+const requested = process.argv.slice(2);
+const unknown = requested.filter((name) => !(name in stages));
+if (unknown.length > 0) {
+  console.error(
+    `Unknown stage(s): ${unknown.join(', ')}. Stages: ${Object.keys(stages).join(', ')}`,
+  );
+  process.exit(2);
+}
+const order = requested.length > 0 ? requested : Object.keys(stages);
+const results: StageResult[] = [];
+for (const name of order) {
+  const stage = stages[name];
+  if (!stage) continue;
+  // Browser journeys need a successful build; the build stage runs first in the full order.
+  if (name === 'e2e' && results.some((r) => r.name === 'web build' && !r.ok)) {
+    results.push({ ...skipped('browser journeys', 'the web build failed'), ok: false });
+    continue;
+  }
+  results.push(...(await stage()));
+}
+
+console.log('\n━━ summary ━━');
+for (const r of results) {
+  const counts = r.passed + r.failed > 0 ? `  ${r.passed} passed, ${r.failed} failed` : '';
+  console.log(`${r.ok ? 'ok  ' : 'FAIL'}  ${r.name.padEnd(28)} ${r.seconds.toFixed(1)} s${counts}`);
+}
+const total = results.reduce(
+  (sum, r) => ({
+    passed: sum.passed + r.passed,
+    failed: sum.failed + r.failed + (r.ok || r.failed > 0 ? 0 : 1),
+    skipped: sum.skipped + r.skipped,
+  }),
+  { passed: 0, failed: 0, skipped: 0 },
+);
+console.log(`tests: ${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);
+process.exit(results.every((r) => r.ok) ? 0 : 1);
