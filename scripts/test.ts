@@ -7,10 +7,10 @@
 // missing PostgreSQL is a failure, elsewhere those tests are skipped with a warning.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort } from './free-port.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const node = process.execPath;
@@ -96,20 +96,6 @@ async function run(
 function skipped(name: string, why: string): StageResult {
   console.log(`\n━━ ${name} ━━  skipped: ${why}`);
   return { name, ok: true, seconds: 0, passed: 0, failed: 0, skipped: 1 };
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => {
-        resolve(port);
-      });
-    });
-  });
 }
 
 interface Postgres {
