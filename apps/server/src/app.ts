@@ -5,7 +5,11 @@ import type {
 import Fastify from 'fastify';
 import type { Kysely } from 'kysely';
 import type { DestinationStream } from 'pino';
+import { systemClock, type Clock } from './attempts/deadline.ts';
 import type { Config } from './config.ts';
+import { securitySchemes } from './identity/authenticate.ts';
+import { identityPlugin, type IdentityTuning } from './identity/identity.plugin.ts';
+import { examsFeature } from './exams/exams.feature.ts';
 import type { Database } from './platform/database-schema.ts';
 import { createDatabase, dbPlugin } from './platform/db.ts';
 import { errorsPlugin, problemFromError, sendProblem } from './platform/errors.ts';
@@ -30,6 +34,10 @@ export interface BuildAppOptions {
   readonly logStream?: DestinationStream;
   /** Registers extra routes after the platform and before the web app (tests use it). */
   readonly register?: FastifyPluginAsyncTypebox;
+  /** The clock exam deadlines are set and enforced by; tests pass one they move by hand. */
+  readonly clock?: Clock;
+  /** Identity timings tests shorten (signing-key reload interval). */
+  readonly identity?: IdentityTuning;
 }
 
 const maxBodyBytes = 1024 * 1024;
@@ -40,6 +48,8 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}) {
     ...loggingOptions(config.logLevel, options.logStream),
     bodyLimit: maxBodyBytes,
     return503OnClosing: true,
+    // Behind a reverse proxy, client addresses (rate limits) come from X-Forwarded-For.
+    trustProxy: config.trustProxy,
     // Report every invalid field, not only the first.
     ajv: { customOptions: { allErrors: true } },
     // Malformed URLs never reach a route; answer them as problem details too.
@@ -62,9 +72,18 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}) {
     await app.register(securityHeadersPlugin, { https: config.publicUrl.startsWith('https:') });
     await app.register(errorsPlugin);
     await app.register(dbPlugin, { db });
-    await app.register(openApiPlugin, { publicUrl: config.publicUrl });
+    await app.register(openApiPlugin, { publicUrl: config.publicUrl, securitySchemes });
     await app.register(healthRoutes);
+    // Before every feature: it adds the `authenticate` hook to their routes.
+    await app.register(identityPlugin, {
+      config,
+      ...(options.identity === undefined ? {} : { tuning: options.identity }),
+    });
     // Feature plugins are registered here, each in its own encapsulated context.
+    await app.register(examsFeature, {
+      clock: options.clock ?? systemClock,
+      sweepIntervalSeconds: config.exams.attemptSweepIntervalSeconds,
+    });
     if (options.register !== undefined) await app.register(options.register);
     await app.register(webAppPlugin, { distDir: config.webDistDir });
     await app.ready();

@@ -62,6 +62,80 @@ const EnvSchema = Type.Object({
     description: 'On SIGTERM/SIGINT, how long in-flight requests may take before a forced exit.',
     expected: 'an integer from 0 to 600000 (milliseconds)',
   }),
+  TRUST_PROXY: Type.Boolean({
+    default: false,
+    description:
+      'Trust X-Forwarded-For/-Proto/-Host from a reverse proxy (client addresses for rate limits).',
+    expected: 'true or false',
+  }),
+  SESSION_LIFETIME_SECONDS: Type.Integer({
+    minimum: 300,
+    maximum: 2_592_000,
+    default: 28_800,
+    description: 'How long a web-app sign-in lasts (BFF session, refresh token), in seconds.',
+    expected: 'an integer from 300 to 2592000 (seconds)',
+  }),
+  OIDC_ISSUER: Type.Optional(
+    Type.String({
+      pattern: '^https?://[^\\s]+$',
+      description: 'An external OpenID provider to trust instead of the embedded one.',
+      expected: 'an absolute http:// or https:// URL (the exact `iss` of its tokens)',
+    }),
+  ),
+  OIDC_CLIENT_ID: Type.Optional(
+    Type.String({
+      minLength: 1,
+      description: "The web app's (BFF's) client id at the external issuer.",
+      expected: 'a client id',
+    }),
+  ),
+  OIDC_CLIENT_SECRET: Type.Optional(
+    Type.String({
+      minLength: 1,
+      description: "The web app's (BFF's) client secret at the external issuer.",
+      expected: 'a client secret',
+      secret: true,
+    }),
+  ),
+  API_AUDIENCE: Type.Optional(
+    Type.String({
+      minLength: 1,
+      pattern: '^\\S+$',
+      description: "The API's audience (resource identifier) in access tokens.",
+      expected: 'a URI without spaces',
+    }),
+  ),
+  OIDC_PERMISSIONS_CLAIM: Type.String({
+    pattern: '^[^.\\s]+(\\.[^.\\s]+)*$',
+    default: 'permissions',
+    description: 'Dotted path of the access-token claim with the permissions (or roles).',
+    expected: 'a claim name or dotted path, e.g. permissions or realm_access.roles',
+  }),
+  OIDC_ROLE_PERMISSIONS: Type.Optional(
+    Type.String({
+      minLength: 2,
+      description: 'JSON map from role to permissions, for providers whose tokens carry roles.',
+      expected: 'a JSON object of role → array of permissions',
+    }),
+  ),
+  OIDC_ACCESS_TOKEN_TYPES: Type.String({
+    pattern: '^[A-Za-z0-9.+/-]+(,[A-Za-z0-9.+/-]+)*$',
+    default: 'at+jwt',
+    description: 'Accepted `typ` headers of access tokens, comma-separated.',
+    expected: 'a comma-separated list such as at+jwt or at+jwt,JWT',
+  }),
+  ATTEMPT_SWEEP_INTERVAL_SECONDS: Type.Integer({
+    minimum: 1,
+    maximum: 86_400,
+    default: 30,
+    description: 'How often in-progress attempts past their deadline are graded as expired.',
+    expected: 'an integer from 1 to 86400 (seconds)',
+  }),
+  SEED_SAMPLE_EXAMS: Type.Boolean({
+    default: true,
+    description: 'On start, add the sample exams when the database has no exams at all.',
+    expected: 'true or false',
+  }),
 });
 type Env = Static<typeof EnvSchema>;
 
@@ -107,6 +181,52 @@ export interface Config {
   readonly webDistDir: string;
   /** Grace period for in-flight requests on shutdown (`SHUTDOWN_TIMEOUT_MS`, default 10000). */
   readonly shutdownTimeoutMs: number;
+  /**
+   * Whether a reverse proxy's `X-Forwarded-*` headers are believed (`TRUST_PROXY`, default
+   * false): the client address (rate limits) and protocol then come from them.
+   */
+  readonly trustProxy: boolean;
+  /** Identity: who issues tokens and how the API reads them. */
+  readonly identity: IdentityConfig;
+  /** Exams and attempts. */
+  readonly exams: ExamsConfig;
+}
+
+/** The exams part of `Config`. */
+export interface ExamsConfig {
+  /**
+   * Seconds between sweeps that grade overdue in-progress attempts as expired
+   * (`ATTEMPT_SWEEP_INTERVAL_SECONDS`, default 30). Every instance sweeps; they never clash.
+   */
+  readonly attemptSweepIntervalSeconds: number;
+  /** Whether start adds the sample exams to an empty database (`SEED_SAMPLE_EXAMS`, default true). */
+  readonly seedSampleExams: boolean;
+}
+
+/** The identity part of `Config`. */
+export interface IdentityConfig {
+  /**
+   * `embedded`: Assay's own provider at `${PUBLIC_URL}/oidc` (`OIDC_ISSUER` unset);
+   * `external`: the provider at `OIDC_ISSUER`, with the BFF registered there.
+   */
+  readonly mode: 'embedded' | 'external';
+  /** The exact `iss` of access tokens. */
+  readonly issuer: string;
+  /** The BFF's client at an external issuer (`OIDC_CLIENT_ID` / `OIDC_CLIENT_SECRET`). */
+  readonly client: { readonly id: string; readonly secret: string } | undefined;
+  /** The API's audience (`API_AUDIENCE`, default `${PUBLIC_URL}/api`). */
+  readonly audience: string;
+  /** Dotted path of the permissions claim (`OIDC_PERMISSIONS_CLAIM`, default `permissions`). */
+  readonly permissionsClaim: string;
+  /**
+   * When set (`OIDC_ROLE_PERMISSIONS`), the permissions claim holds roles, mapped to
+   * permissions through this table.
+   */
+  readonly rolePermissions: Readonly<Record<string, readonly string[]>> | undefined;
+  /** Accepted access token `typ` headers (`OIDC_ACCESS_TOKEN_TYPES`, default `at+jwt`). */
+  readonly accessTokenTypes: readonly string[];
+  /** Web-app sign-in lifetime in seconds (`SESSION_LIFETIME_SECONDS`, default 28800). */
+  readonly sessionLifetimeSeconds: number;
 }
 
 /** One bad environment variable and what is wrong with it. */
@@ -167,6 +287,12 @@ export function loadConfig(env: EnvSource = process.env, cwd: string = process.c
     if (problem !== undefined) issues.set(name, problem);
   }
 
+  if (raw['OIDC_ISSUER'] !== undefined && !issues.has('OIDC_ISSUER')) {
+    for (const name of ['OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET']) {
+      if (raw[name] === undefined) issues.set(name, 'must be set when OIDC_ISSUER is set');
+    }
+  }
+
   if (issues.size === 0 && Value.Check(EnvSchema, candidate)) {
     return deepFreeze(toConfig(candidate, cwd));
   }
@@ -181,18 +307,65 @@ const semanticChecks: Partial<Record<keyof Env, (value: string) => string | unde
     value.startsWith('sqlite:') || (URL.canParse(value) && new URL(value).hostname !== '')
       ? undefined
       : 'must be a valid postgres:// URL with a host name',
+  OIDC_ISSUER: (value) =>
+    URL.canParse(value) ? undefined : 'must be a valid absolute http:// or https:// URL',
+  OIDC_ROLE_PERMISSIONS: (value) =>
+    parseRolePermissions(value) === undefined
+      ? 'must be a JSON object mapping each role to an array of permission strings, e.g. {"assay-admin":["manage:users"]}'
+      : undefined,
 };
+
+function parseRolePermissions(value: string): Record<string, string[]> | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    return undefined;
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return undefined;
+  const map: Record<string, string[]> = {};
+  for (const [role, permissions] of Object.entries(parsed)) {
+    if (!Array.isArray(permissions) || !permissions.every((p) => typeof p === 'string')) {
+      return undefined;
+    }
+    map[role] = permissions;
+  }
+  return map;
+}
 
 /** Maps validated variables onto `Config`. */
 function toConfig(env: Env, cwd: string): Config {
+  const publicUrl = (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, '');
+  const external = env.OIDC_ISSUER !== undefined;
   return {
     port: env.PORT,
     host: env.HOST,
-    publicUrl: (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ''),
+    publicUrl,
     database: { target: parseDatabaseUrl(env.DATABASE_URL, cwd), poolMax: env.DATABASE_POOL_MAX },
     logLevel: env.LOG_LEVEL,
     webDistDir: path.resolve(cwd, env.WEB_DIST_DIR ?? defaultWebDistDir),
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+    trustProxy: env.TRUST_PROXY,
+    identity: {
+      mode: external ? 'external' : 'embedded',
+      issuer: env.OIDC_ISSUER ?? `${publicUrl}/oidc`,
+      client:
+        external && env.OIDC_CLIENT_ID !== undefined && env.OIDC_CLIENT_SECRET !== undefined
+          ? { id: env.OIDC_CLIENT_ID, secret: env.OIDC_CLIENT_SECRET }
+          : undefined,
+      audience: env.API_AUDIENCE ?? `${publicUrl}/api`,
+      permissionsClaim: env.OIDC_PERMISSIONS_CLAIM,
+      rolePermissions:
+        env.OIDC_ROLE_PERMISSIONS === undefined
+          ? undefined
+          : parseRolePermissions(env.OIDC_ROLE_PERMISSIONS),
+      accessTokenTypes: env.OIDC_ACCESS_TOKEN_TYPES.split(','),
+      sessionLifetimeSeconds: env.SESSION_LIFETIME_SECONDS,
+    },
+    exams: {
+      attemptSweepIntervalSeconds: env.ATTEMPT_SWEEP_INTERVAL_SECONDS,
+      seedSampleExams: env.SEED_SAMPLE_EXAMS,
+    },
   };
 }
 

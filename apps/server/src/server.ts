@@ -1,6 +1,8 @@
 // Starts Assay: configuration → migrations → app → listen, and closes gracefully on a signal.
 import { buildApp, type App } from './app.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
+import { ExamsRepository } from './exams/exams.repository.ts';
+import { seedSampleExams } from './exams/sample-exams.ts';
 import { createDatabase } from './platform/db.ts';
 import { migrateToLatest } from './platform/migrations.ts';
 
@@ -52,8 +54,11 @@ async function start(): Promise<void> {
       started.app?.log.warn({ err: error }, 'An idle database connection failed'),
   });
   let applied: string[];
+  let seeded = 0;
   try {
     applied = await migrateToLatest(db);
+    // A fresh install gets a working catalog; a database with any exam is left alone.
+    if (config.exams.seedSampleExams) seeded = await seedSampleExams(new ExamsRepository(db));
   } catch (error) {
     await db.destroy();
     throw error;
@@ -61,6 +66,7 @@ async function start(): Promise<void> {
   const app = await buildApp(config, { db });
   started.app = app;
   app.log.info({ applied }, `Database is up to date (${applied.length} migrations applied now)`);
+  if (seeded > 0) app.log.info({ seeded }, `Added ${seeded} sample exams to the empty database`);
   closeOnSignals(app, config.shutdownTimeoutMs);
   const address = await app.listen({ port: config.port, host: config.host });
   app.log.info({ address, publicUrl: config.publicUrl }, `Assay is listening on ${address}`);

@@ -117,7 +117,7 @@ describe('the web app', () => {
     assert.ok(response.body.includes(`ngCspNonce="${nonce}"`));
   });
 
-  for (const url of ['/api/exams/42', '/oidc/nope', '/bff/nope', '/healthz/deep']) {
+  for (const url of ['/api/nothing/42', '/oidc/nope', '/bff/nope', '/healthz/deep']) {
     it(`answers a browser request to the server path ${url} with a 404 problem`, async () => {
       const response = await testApp.app.inject({ method: 'GET', url, headers: { accept: html } });
       assert.equal(response.statusCode, 404);

@@ -1,7 +1,12 @@
 import { Type, type Static } from 'typebox';
+import { examProblemCatalog } from './exams.ts';
+import { identityProblemCatalog } from './identity.ts';
 
-// Every export of the package is declared in this file, so the server (run by Node's type
+// Every export of the package is listed in this file, so the server (run by Node's type
 // stripping) and the web app (bundled by the Angular CLI) import exactly the same module.
+export * from './exams.ts';
+export * from './attempts.ts';
+export * from './identity.ts';
 
 /**
  * The catalogue of stable error codes. Each entry is the `code` member of a problem details
@@ -46,6 +51,8 @@ export const problemCatalog = {
   database_unavailable: { status: 503, title: 'The database is unavailable' },
   /** The server runs, but the web app has not been built (`npm run build`). */
   web_app_not_built: { status: 503, title: 'The web app has not been built' },
+  ...examProblemCatalog,
+  ...identityProblemCatalog,
 } as const satisfies Record<string, { readonly status: number; readonly title: string }>;
 
 /** A stable, snake_case error code: the `code` member of every problem details response. */

@@ -1,5 +1,6 @@
 import type { CliCommand } from './command.ts';
 import { dbCommands } from './db.commands.ts';
+import { identityCommands } from './identity.commands.ts';
 
 /** Every admin command, in the order `--help` lists them. Add a topic's module here. */
-export const commands: readonly CliCommand[] = [...dbCommands];
+export const commands: readonly CliCommand[] = [...dbCommands, ...identityCommands];

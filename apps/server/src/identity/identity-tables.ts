@@ -1,6 +1,5 @@
 /*
- * The identity tables as Kysely sees them (created by the identity migration). Add
- * `IdentityTables` to the `extends` list of `Database` in platform/database-schema.ts.
+ * The identity tables as Kysely sees them (created by migrations/20261122090000_identity.ts).
  * Conventions are in platform/db.ts: ISO-8601 text timestamps, 0/1 booleans, JSON as text.
  */
 
@@ -38,8 +37,12 @@ export interface SigningKeysTable {
   alg: string;
   /** Private JWK as JSON. */
   private_jwk: string;
+  /** Published in the JWKS from here. */
   created_at: string;
+  /** Signs from here (until `retired_at`). */
+  active_from: string;
   retired_at: string | null;
+  /** Removed from the JWKS from here. */
   not_after: string | null;
 }
 

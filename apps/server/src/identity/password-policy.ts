@@ -1,12 +1,13 @@
 import { readFileSync } from 'node:fs';
 
-/** Length bounds in Unicode code points, after NFKC normalization (NIST SP 800-63B §3.1.1.2). */
-export const PASSWORD_MIN_LENGTH = 8;
-export const PASSWORD_MAX_LENGTH = 128;
+import {
+  PASSWORD_MAX_LENGTH,
+  PASSWORD_MIN_LENGTH,
+  type PasswordProblemCode,
+} from '@assay/contracts';
 
-/** Stable codes for a refused password; the HTTP layer turns them into field errors. */
-export type PasswordProblemCode =
-  'password_too_short' | 'password_too_long' | 'password_common' | 'password_matches_identity';
+// Length bounds (NIST SP 800-63B §3.1.1.2) and problem codes are declared in packages/contracts.
+export { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, type PasswordProblemCode };
 
 export interface PasswordProblem {
   readonly field: 'password';

@@ -1,25 +1,20 @@
-// TODO(contracts): ROLES, PERMISSIONS and their types belong in packages/contracts, shared with
-// the web app; they live here until the contracts package has landed.
+import {
+  ALL_PERMISSIONS,
+  ROLE_PERMISSIONS,
+  ROLES,
+  type Permission,
+  type Role,
+} from '@assay/contracts';
 
-/** Account roles; every new account is a learner. */
-export const ROLES = ['learner', 'instructor', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
-export const DEFAULT_ROLE: Role = 'learner';
-
-/** Permissions carried in access tokens (`permissions` claim) and required by API routes. */
-export const PERMISSIONS = {
-  takeExams: 'take:exams',
-  manageExams: 'manage:exams',
-  manageUsers: 'manage:users',
-} as const;
-export type Permission = (typeof PERMISSIONS)[keyof typeof PERMISSIONS];
-export const ALL_PERMISSIONS: readonly Permission[] = Object.freeze(Object.values(PERMISSIONS));
-
-const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = Object.freeze({
-  learner: Object.freeze([PERMISSIONS.takeExams]),
-  instructor: Object.freeze([PERMISSIONS.takeExams, PERMISSIONS.manageExams]),
-  admin: Object.freeze([PERMISSIONS.takeExams, PERMISSIONS.manageExams, PERMISSIONS.manageUsers]),
-});
+// Roles and permissions are declared once in packages/contracts (the web app uses them too).
+export {
+  ALL_PERMISSIONS,
+  DEFAULT_ROLE,
+  PERMISSIONS,
+  ROLES,
+  type Permission,
+  type Role,
+} from '@assay/contracts';
 
 export function isRole(value: unknown): value is Role {
   return typeof value === 'string' && (ROLES as readonly string[]).includes(value);

@@ -112,6 +112,7 @@ describe('AccessTokenVerifier', () => {
       for (const key of [rsa, ps, ec, ed]) {
         const principal = await verifier({ cacheSize: 0 }).verify(await sign(key));
         assert.deepEqual(principal, {
+          kind: 'user',
           subject: 'account-1',
           issuer: ISSUER,
           clientId: 'assay-web',

@@ -104,6 +104,8 @@ export function parseAuthorizationHeader(value: string | string[] | undefined): 
 
 /** Who is calling, from a verified access token. */
 export interface Principal {
+  /** `client` for a client-credentials token (`sub` is the client), else `user`. */
+  readonly kind: 'user' | 'client';
   /** `sub`: an account id, or the client id for a machine client. */
   readonly subject: string;
   readonly issuer: string;
@@ -142,6 +144,12 @@ export interface AccessTokenVerifierOptions {
   readonly rolePermissions?: Readonly<Record<string, readonly string[]>>;
   /** Claim with the roles when the permissions claim holds permissions. Default `roles`. */
   readonly rolesClaim?: string;
+  /**
+   * Accepted `typ` headers (compared case-insensitively, `application/` prefix optional).
+   * Default `['at+jwt']` (RFC 9068). Providers that type access tokens `JWT` (Keycloak) need
+   * `JWT` here; an ID token then differs from an access token only by its audience.
+   */
+  readonly accessTokenTypes?: readonly string[];
   /** Claim with the caller's display name. Default `name`. */
   readonly displayNameClaim?: string;
   /** Verified tokens remembered; 0 disables the cache. Default 10 000. */
@@ -170,7 +178,13 @@ const KEY_BEARING_HEADERS = ['jwk', 'jku', 'x5u', 'x5c', 'x5t', 'x5t#S256'] as c
 const MAX_KID_LENGTH = 256;
 
 // RFC 9068 §2.2 required claims (jti too in the RFC; not required here, Auth0 and Okta omit it).
-const REQUIRED_CLAIMS = ['iss', 'exp', 'aud', 'sub', 'client_id', 'iat'];
+// `client_id` is required too, but may be spelled `azp` (Auth0, Keycloak): checked below.
+const REQUIRED_CLAIMS = ['iss', 'exp', 'aud', 'sub', 'iat'];
+
+function normalizeTyp(typ: string): string {
+  const lower = typ.toLowerCase();
+  return lower.startsWith('application/') ? lower.slice('application/'.length) : lower;
+}
 
 interface CacheEntry {
   readonly principal: Principal;
@@ -201,12 +215,16 @@ function stringList(value: unknown): string[] {
  */
 export class AccessTokenVerifier {
   readonly #options: Required<
-    Omit<AccessTokenVerifierOptions, 'rolePermissions' | 'algorithms' | 'getKey'>
+    Omit<
+      AccessTokenVerifierOptions,
+      'rolePermissions' | 'algorithms' | 'getKey' | 'accessTokenTypes'
+    >
   > & {
     readonly rolePermissions: ReadonlyMap<string, readonly string[]> | undefined;
   };
   readonly #getKey: JWTVerifyGetKey;
   readonly #algorithms: string[];
+  readonly #types: ReadonlySet<string>;
   readonly #cache = new Map<string, CacheEntry>();
 
   constructor(options: AccessTokenVerifierOptions) {
@@ -219,6 +237,9 @@ export class AccessTokenVerifier {
       throw new RangeError(`algorithms must be a non-empty subset of ${ALLOWED_ALGORITHMS.join()}`);
     }
     this.#algorithms = [...algorithms];
+    const types = options.accessTokenTypes ?? ['at+jwt'];
+    if (types.length === 0) throw new RangeError('accessTokenTypes must not be empty');
+    this.#types = new Set(types.map(normalizeTyp));
     this.#getKey = options.getKey;
     this.#options = {
       issuer: options.issuer,
@@ -291,6 +312,7 @@ export class AccessTokenVerifier {
     if (header.kid !== undefined && header.kid.length > MAX_KID_LENGTH) {
       throw new BearerTokenError('invalid_header', 'The token names an unknown key');
     }
+    const typeOk = typeof header.typ === 'string' && this.#types.has(normalizeTyp(header.typ));
 
     const { issuer, audience, clockTolerance } = this.#options;
     let payload: JWTPayload;
@@ -299,7 +321,6 @@ export class AccessTokenVerifier {
         algorithms: this.#algorithms,
         issuer,
         audience,
-        typ: 'at+jwt',
         clockTolerance,
         requiredClaims: REQUIRED_CLAIMS,
         currentDate: new Date(nowMs),
@@ -307,10 +328,12 @@ export class AccessTokenVerifier {
     } catch (error) {
       throw mapVerificationError(error);
     }
+    // Checked after the signature, so a forged token learns nothing from the answer.
+    if (!typeOk) throw new BearerTokenError('invalid_claims', 'The token is not an access token');
 
     const nowSeconds = Math.floor(nowMs / 1000);
     const { sub, exp, iat } = payload;
-    const clientId = payload['client_id'];
+    const clientId = payload['client_id'] ?? payload['azp'];
     if (typeof sub !== 'string' || sub === '' || typeof clientId !== 'string' || clientId === '') {
       throw new BearerTokenError('invalid_claims', 'The token must name its subject and client');
     }
@@ -338,7 +361,9 @@ export class AccessTokenVerifier {
     }
     const displayName = readPath(payload, this.#options.displayNameClaim);
 
+    const kind = sub === clientId || payload['gty'] === 'client-credentials' ? 'client' : 'user';
     return Object.freeze({
+      kind,
       subject: sub,
       issuer,
       clientId,

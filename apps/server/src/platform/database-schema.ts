@@ -3,6 +3,9 @@
  * folder (`interface ExamTables { exams: ExamsTable; … }`) and adds that interface to the
  * `extends` list of `Database`; conventions are in db.ts.
  */
+import type { AttemptTables } from '../attempts/attempt.tables.ts';
+import type { ExamTables } from '../exams/exam.tables.ts';
+import type { IdentityTables } from '../identity/identity-tables.ts';
 
 /** Kysely's record of applied migrations (created and written by the Migrator only). */
 export interface KyselyMigrationTable {
@@ -13,6 +16,6 @@ export interface KyselyMigrationTable {
 }
 
 /** Every table of the database. */
-export interface Database {
+export interface Database extends IdentityTables, ExamTables, AttemptTables {
   kysely_migration: KyselyMigrationTable;
 }

@@ -20,6 +20,8 @@ export function problemResponse(description: string) {
 export interface OpenApiOptions {
   /** Where users reach the server; the document's only `servers` entry. */
   readonly publicUrl: string;
+  /** `components.securitySchemes` (the identity feature's bearer and cookie schemes). */
+  readonly securitySchemes?: Readonly<Record<string, unknown>>;
 }
 
 /**
@@ -40,6 +42,7 @@ export const openApiPlugin = fp<OpenApiOptions>(
             '(`application/problem+json`) with a stable `code`.',
         },
         servers: [{ url: options.publicUrl }],
+        components: { securitySchemes: { ...options.securitySchemes } as never },
       },
       // Shared schemas keep their $id as their name under components/schemas.
       refResolver: {

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { buildApp, type App, type BuildAppOptions } from '../../src/app.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
+import { createDatabase } from '../../src/platform/db.ts';
 import { migrateToLatest } from '../../src/platform/migrations.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
 
@@ -34,6 +35,10 @@ export interface TestAppOptions {
   /** Captures the log (at level info unless `env` sets LOG_LEVEL). */
   readonly logs?: LogCapture;
   readonly register?: BuildAppOptions['register'];
+  /** The clock exam deadlines follow (tests move it by hand). */
+  readonly clock?: BuildAppOptions['clock'];
+  /** Identity timings (signing-key reload interval). */
+  readonly identity?: BuildAppOptions['identity'];
 }
 
 /** Builds the app against a fresh, migrated database of the engine under test. */
@@ -46,11 +51,21 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
       WEB_DIST_DIR: fixtureWebDist,
       ...options.env,
     });
+    // Migrated first, as server.ts does: identity reads its keys and secrets while it starts.
+    const db = createDatabase(config.database);
+    try {
+      await migrateToLatest(db);
+    } catch (error) {
+      await db.destroy();
+      throw error;
+    }
     const app = await buildApp(config, {
+      db,
       ...(options.logs === undefined ? {} : { logStream: options.logs }),
       ...(options.register === undefined ? {} : { register: options.register }),
+      ...(options.clock === undefined ? {} : { clock: options.clock }),
+      ...(options.identity === undefined ? {} : { identity: options.identity }),
     });
-    await migrateToLatest(app.db);
     return {
       app,
       config,

@@ -1,4 +1,5 @@
 import { ChangeDetectionStrategy, Component } from '@angular/core';
+import { MatAnchor } from '@angular/material/button';
 import {
   MatCard,
   MatCardAvatar,
@@ -6,6 +7,7 @@ import {
   MatCardHeader,
   MatCardTitle,
 } from '@angular/material/card';
+import { RouterLink } from '@angular/router';
 
 interface Step {
   readonly title: string;
@@ -14,7 +16,15 @@ interface Step {
 
 @Component({
   selector: 'app-home',
-  imports: [MatCard, MatCardAvatar, MatCardContent, MatCardHeader, MatCardTitle],
+  imports: [
+    MatAnchor,
+    MatCard,
+    MatCardAvatar,
+    MatCardContent,
+    MatCardHeader,
+    MatCardTitle,
+    RouterLink,
+  ],
   templateUrl: './home.html',
   styleUrl: './home.scss',
   changeDetection: ChangeDetectionStrategy.OnPush,

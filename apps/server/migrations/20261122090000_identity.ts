@@ -1,14 +1,10 @@
 /*
- * Identity tables. Draft: to be moved to apps/server/migrations/ by the lead; it will then
- * import `MigrationDatabase` from ../src/platform/migrations.ts instead of declaring it.
- * Conventions (platform/db.ts): text UUID ids, ISO-8601 UTC text timestamps, 0/1 integers for
+ * Identity tables: provider state, accounts, signing keys, secrets, machine clients, BFF
+ * sessions and rate-limit counters. Conventions (platform/db.ts): text UUID ids, ISO-8601 UTC text timestamps, 0/1 integers for
  * booleans, JSON as text. Every statement is portable between SQLite and PostgreSQL.
  */
 import { sql } from 'kysely';
-import type { Kysely } from 'kysely';
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a migration must not depend on today's schema
-type MigrationDatabase = Kysely<any>;
+import type { MigrationDatabase } from '../src/platform/migrations.ts';
 
 export async function up(db: MigrationDatabase): Promise<void> {
   // Everything oidc-provider stores (sessions, interactions, codes, tokens, grants …), one row
@@ -73,15 +69,17 @@ export async function up(db: MigrationDatabase): Promise<void> {
     .addColumn('updated_at', 'text', (col) => col.notNull())
     .execute();
 
-  // The embedded provider's signing keys (private JWK as JSON text). The newest active key
-  // signs; a retired key stays published in the JWKS until `not_after`, when every token it
-  // signed has expired, and may then be deleted.
+  // The embedded provider's signing keys (private JWK as JSON text). A key is published in the
+  // JWKS from `created_at`, signs from `active_from` (later than `created_at` after a rotation,
+  // so every instance knows the key before any signs with it) until `retired_at`, and stays
+  // published until `not_after`, when every token it signed has expired.
   await db.schema
     .createTable('signing_keys')
     .addColumn('kid', 'text', (col) => col.primaryKey())
     .addColumn('alg', 'text', (col) => col.notNull())
     .addColumn('private_jwk', 'text', (col) => col.notNull())
     .addColumn('created_at', 'text', (col) => col.notNull())
+    .addColumn('active_from', 'text', (col) => col.notNull())
     .addColumn('retired_at', 'text')
     .addColumn('not_after', 'text')
     .execute();

@@ -1,0 +1,462 @@
+import { randomUUID } from 'node:crypto';
+import type {
+  AttemptResult,
+  AttemptView,
+  AuthorAttemptPage,
+  FieldError,
+  ListAttemptsQuery,
+  MyAttemptPage,
+  SaveAnswersBody,
+  SaveAnswersResult,
+} from '@assay/contracts';
+import { examNotFound, examNotPublished } from '../exams/exam-errors.ts';
+import type { ExamRow, ExamsRepository } from '../exams/exams.repository.ts';
+import { canManageExam, type Actor } from '../exams/exams.service.ts';
+import { decodeCursor, pageOf } from '../exams/page-cursor.ts';
+import {
+  attemptClosed,
+  attemptNotFound,
+  deadlinePassed,
+  invalidAnswer,
+  maxAttemptsReached,
+} from './attempt-errors.ts';
+import type {
+  AttemptClosing,
+  AttemptRow,
+  AttemptsRepository,
+  StoredAnswer,
+} from './attempts.repository.ts';
+import {
+  DEADLINE_GRACE_MS,
+  closingState,
+  deadlineFor,
+  durationSeconds,
+  isPastDeadline,
+  overdueBefore,
+  systemClock,
+  type Clock,
+} from './deadline.ts';
+import { gradeAttempt, percentageOf } from './grading.ts';
+import {
+  freezeAttemptQuestions,
+  parseAttemptQuestions,
+  type AttemptQuestionSnapshot,
+} from './attempt-questions.ts';
+import { buildAttemptResult, parseGradedSnapshot, snapshotGrade } from './review.ts';
+import { createShuffleSeed } from './shuffle.ts';
+
+/** Options of `AttemptsService`. */
+export interface AttemptsServiceOptions {
+  readonly clock?: Clock;
+  /** Slack after a deadline during which saves and submits still count (ms). */
+  readonly graceMs?: number;
+  /** Makes the shuffle seed of a new attempt (tests pin it). */
+  readonly createSeed?: () => number;
+}
+
+const defaultPageSize = 20;
+const sweepBatchSize = 100;
+
+/** Taking exams: starting, autosaving, submitting, expiry, results and histories. */
+export class AttemptsService {
+  readonly #attempts: AttemptsRepository;
+  readonly #exams: ExamsRepository;
+  readonly #clock: Clock;
+  readonly #graceMs: number;
+  readonly #createSeed: () => number;
+
+  constructor(
+    attempts: AttemptsRepository,
+    exams: ExamsRepository,
+    options: AttemptsServiceOptions = {},
+  ) {
+    this.#attempts = attempts;
+    this.#exams = exams;
+    this.#clock = options.clock ?? systemClock;
+    this.#graceMs = options.graceMs ?? DEADLINE_GRACE_MS;
+    this.#createSeed = options.createSeed ?? createShuffleSeed;
+  }
+
+  /**
+   * `POST /api/exams/{examId}/attempts`: the learner's in-progress attempt at a published exam,
+   * or a new one (`created: true`) if they have none and attempts are left. An overdue
+   * in-progress attempt is graded first and counts as used.
+   */
+  async startOrResumeAttempt(
+    actor: Actor,
+    examId: string,
+  ): Promise<{ created: boolean; attempt: AttemptView }> {
+    const exam = await this.#exams.findExam(examId);
+    if (exam === undefined) throw examNotFound();
+    if (exam.status !== 'published') {
+      throw canManageExam(actor, exam) ? examNotPublished() : examNotFound();
+    }
+    const questions = await this.#exams.findQuestions(examId);
+
+    // Two rounds at most: the second only after losing an insert race to a concurrent start.
+    for (let round = 0; round < 2; round++) {
+      const current = await this.#attempts.findInProgressAttempt(examId, actor);
+      if (current !== undefined) {
+        if (!this.#isOverdue(current)) {
+          return { created: false, attempt: await this.#viewOf(current, exam) };
+        }
+        await this.#close(current, exam);
+      }
+      if (exam.max_attempts !== null) {
+        const used = await this.#attempts.countAttempts(examId, actor);
+        if (used >= exam.max_attempts) throw maxAttemptsReached(exam.max_attempts);
+      }
+      const startedAt = this.#clock.now();
+      const seed = this.#createSeed();
+      const frozen = freezeAttemptQuestions(questions, seed, {
+        shuffleQuestions: exam.shuffle_questions === 1,
+        shuffleChoices: exam.shuffle_choices === 1,
+      });
+      const row: AttemptRow = {
+        id: randomUUID(),
+        exam_id: examId,
+        learner_subject: actor.subject,
+        learner_issuer: actor.issuer,
+        learner_name: actor.displayName ?? null,
+        state: 'in_progress',
+        seed,
+        questions_json: JSON.stringify(frozen),
+        started_at: startedAt.toISOString(),
+        deadline: deadlineFor(startedAt, exam.time_limit_minutes)?.toISOString() ?? null,
+        submitted_at: null,
+        score: null,
+        max_score: null,
+        passed: null,
+        result_json: null,
+        version: 0,
+        updated_at: startedAt.toISOString(),
+      };
+      const inserted = await this.#attempts.insertAttemptUnlessInProgress(row);
+      // The exam was deleted between reading it and inserting the attempt.
+      if (inserted === 'exam_gone') throw examNotFound();
+      if (inserted === 'inserted') {
+        return { created: true, attempt: await this.#viewOf(row, exam) };
+      }
+    }
+    throw attemptClosed('in_progress');
+  }
+
+  /** `GET /api/attempts/{attemptId}`: the caller's attempt (graded first if overdue). */
+  async getAttempt(actor: Actor, attemptId: string): Promise<AttemptView> {
+    let attempt = await this.#findOwnAttempt(actor, attemptId);
+    const exam = await this.#examOf(attempt);
+    if (attempt.state === 'in_progress' && this.#isOverdue(attempt)) {
+      attempt = (await this.#close(attempt, exam)) ?? (await this.#reload(attempt.id));
+    }
+    return this.#viewOf(attempt, exam);
+  }
+
+  /**
+   * `PUT /api/attempts/{attemptId}/answers`: autosaves answers. Per question the highest
+   * revision wins, so retries and reordered requests are harmless. After the deadline nothing
+   * is saved: the attempt is graded with what it has and `deadline_passed` is thrown.
+   */
+  async saveAnswers(
+    actor: Actor,
+    attemptId: string,
+    body: SaveAnswersBody,
+  ): Promise<SaveAnswersResult> {
+    const attempt = await this.#findOwnAttempt(actor, attemptId);
+    if (attempt.state !== 'in_progress') throw attemptClosed(attempt.state);
+    if (this.#isOverdue(attempt)) {
+      await this.#close(attempt, await this.#examOf(attempt));
+      throw deadlinePassed(attempt.deadline ?? '');
+    }
+    const questions = parseAttemptQuestions(attempt.questions_json);
+    checkAnswers(body, questions);
+
+    const now = this.#clock.now().toISOString();
+    const stored = await this.#attempts.saveAnswers(attemptId, body.answers, now);
+    if (stored === 'closed') throw attemptClosed((await this.#reload(attemptId)).state);
+    const asked = new Set(body.answers.map((answer) => answer.questionId));
+    return {
+      answers: stored.filter((answer) => asked.has(answer.questionId)),
+      answeredCount: answeredCount(stored, questions),
+      deadline: attempt.deadline,
+      serverNow: now,
+    };
+  }
+
+  /**
+   * `POST /api/attempts/{attemptId}/submit`: grades and records the attempt, once. A second
+   * submit (or one racing the first) gets `attempt_closed`. A submit past the deadline still
+   * grades what was saved, as `expired`.
+   */
+  async submitAttempt(actor: Actor, attemptId: string): Promise<AttemptResult> {
+    const attempt = await this.#findOwnAttempt(actor, attemptId);
+    if (attempt.state !== 'in_progress') throw attemptClosed(attempt.state);
+    const exam = await this.#examOf(attempt);
+    const closed = await this.#close(attempt, exam);
+    if (closed === undefined) throw attemptClosed((await this.#reload(attemptId)).state);
+    return resultOf(closed, exam);
+  }
+
+  /**
+   * Grades every in-progress attempt past its deadline (plus grace) as `expired`, with the
+   * answers saved in time. For a periodic job; safe to run on several instances at once.
+   * Returns how many attempts this call closed.
+   */
+  async sweepExpiredAttempts(now: Date = this.#clock.now()): Promise<number> {
+    return this.#closeOverdue(now, {});
+  }
+
+  /** `GET /api/me/attempts`: the caller's attempts, newest first. */
+  async listMyAttempts(actor: Actor, query: ListAttemptsQuery): Promise<MyAttemptPage> {
+    await this.#closeOverdue(this.#clock.now(), { learner: actor });
+    const limit = query.limit ?? defaultPageSize;
+    const after = query.cursor === undefined ? undefined : decodeCursor('history', query.cursor);
+    const rows = await this.#attempts.listLearnerAttempts(actor, limit + 1, after);
+    const page = pageOf(rows, limit, 'history', (row) => ({ sortKey: row.started_at, id: row.id }));
+    return {
+      items: page.rows.map((row) => ({
+        attemptId: row.id,
+        examId: row.exam_id,
+        examTitle: row.exam_title,
+        state: row.state,
+        startedAt: row.started_at,
+        deadline: row.deadline,
+        submittedAt: row.submitted_at,
+        score: row.score,
+        maxScore: row.max_score,
+        percentage:
+          row.score === null || row.max_score === null
+            ? null
+            : percentageOf(row.score, row.max_score),
+        passed: row.passed === null ? null : row.passed === 1,
+      })),
+      nextCursor: page.nextCursor,
+    };
+  }
+
+  /** `GET /api/exams/{examId}/attempts`: the graded attempts at an exam, for its owner or admins. */
+  async listExamAttempts(
+    actor: Actor,
+    examId: string,
+    query: ListAttemptsQuery,
+  ): Promise<AuthorAttemptPage> {
+    const exam = await this.#exams.findExam(examId);
+    if (exam === undefined || !canManageExam(actor, exam)) throw examNotFound();
+    await this.#closeOverdue(this.#clock.now(), { examId });
+    const limit = query.limit ?? defaultPageSize;
+    const after =
+      query.cursor === undefined ? undefined : decodeCursor('exam-attempts', query.cursor);
+    const rows = await this.#attempts.listGradedAttemptsOfExam(examId, limit + 1, after);
+    const page = pageOf(rows, limit, 'exam-attempts', (row) => ({
+      sortKey: row.submitted_at ?? '',
+      id: row.id,
+    }));
+    return {
+      items: page.rows.map((row) => {
+        const submittedAt = row.submitted_at ?? row.updated_at;
+        const score = row.score ?? 0;
+        const maxScore = row.max_score ?? 0;
+        return {
+          attemptId: row.id,
+          learnerSubject: row.learner_subject,
+          learnerIssuer: row.learner_issuer,
+          learnerName: row.learner_name,
+          state: row.state === 'expired' ? 'expired' : 'submitted',
+          startedAt: row.started_at,
+          submittedAt,
+          durationSeconds: durationSeconds(row.started_at, submittedAt),
+          score,
+          maxScore,
+          percentage: percentageOf(score, maxScore),
+          passed: row.passed === 1,
+        };
+      }),
+      nextCursor: page.nextCursor,
+    };
+  }
+
+  async #closeOverdue(now: Date, scope: { learner?: Actor; examId?: string }): Promise<number> {
+    const before = overdueBefore(now, this.#graceMs);
+    const examCache = new Map<string, ExamRow | null>();
+    let closed = 0;
+    for (;;) {
+      const overdue = await this.#attempts.findOverdueAttempts(before, sweepBatchSize, scope);
+      let closedInBatch = 0;
+      for (const { id, exam_id: examId } of overdue) {
+        let exam = examCache.get(examId);
+        if (exam === undefined) {
+          exam = (await this.#exams.findExam(examId)) ?? null;
+          examCache.set(examId, exam);
+        }
+        const attempt = await this.#attempts.findAttempt(id);
+        if (exam === null || attempt === undefined) continue;
+        if ((await this.#close(attempt, exam, now)) !== undefined) {
+          closedInBatch++;
+        }
+      }
+      closed += closedInBatch;
+      // A batch that closed nothing (all taken by another instance) ends the sweep as well.
+      if (overdue.length < sweepBatchSize || closedInBatch === 0) return closed;
+    }
+  }
+
+  /**
+   * Grades and closes an in-progress attempt once; undefined if it was already closed. Past
+   * the deadline it becomes `expired`, ending at its deadline; otherwise `submitted` now.
+   */
+  async #close(
+    attempt: AttemptRow,
+    exam: ExamRow,
+    now: Date = this.#clock.now(),
+  ): Promise<AttemptRow | undefined> {
+    const state = closingState(attempt.deadline, now, this.#graceMs);
+    const endedAt =
+      state === 'expired' && attempt.deadline !== null ? attempt.deadline : now.toISOString();
+    const ordered = parseAttemptQuestions(attempt.questions_json);
+    return this.#attempts.closeAttempt(attempt.id, now.toISOString(), (answers): AttemptClosing => {
+      const grade = gradeAttempt(ordered, answers, exam.pass_mark);
+      return {
+        state,
+        submittedAt: endedAt,
+        score: grade.score,
+        maxScore: grade.maxScore,
+        passed: grade.passed,
+        resultJson: JSON.stringify(snapshotGrade(ordered, grade)),
+      };
+    });
+  }
+
+  async #viewOf(attempt: AttemptRow, exam: ExamRow): Promise<AttemptView> {
+    const serverNow = this.#clock.now().toISOString();
+    const base = {
+      id: attempt.id,
+      examId: exam.id,
+      examTitle: exam.title,
+      state: attempt.state,
+      startedAt: attempt.started_at,
+      deadline: attempt.deadline,
+      serverNow,
+    };
+    if (attempt.state !== 'in_progress') {
+      const snapshot = parseGradedSnapshot(attempt.result_json);
+      return {
+        ...base,
+        questionCount: snapshot.questions.length,
+        answeredCount: snapshot.questions.filter((question) =>
+          question.choices.some((choice) => choice.selected),
+        ).length,
+        questions: [],
+        answers: [],
+        result: resultOf(attempt, exam),
+      };
+    }
+    const answers = await this.#attempts.findAnswers(attempt.id);
+    const ordered = parseAttemptQuestions(attempt.questions_json);
+    return {
+      ...base,
+      questionCount: ordered.length,
+      answeredCount: answeredCount(answers, ordered),
+      // Field by field: the answer key and explanations stay on the server.
+      questions: ordered.map((question, index) => ({
+        id: question.id,
+        position: index + 1,
+        type: question.type,
+        text: question.text,
+        points: question.points,
+        choices: question.choices.map((choice) => ({ id: choice.id, text: choice.text })),
+      })),
+      answers,
+      result: null,
+    };
+  }
+
+  #isOverdue(attempt: AttemptRow): boolean {
+    return isPastDeadline(attempt.deadline, this.#clock.now(), this.#graceMs);
+  }
+
+  async #findOwnAttempt(actor: Actor, attemptId: string): Promise<AttemptRow> {
+    const attempt = await this.#attempts.findAttempt(attemptId);
+    // Another learner's attempt answers exactly like a missing one.
+    if (
+      attempt === undefined ||
+      attempt.learner_subject !== actor.subject ||
+      attempt.learner_issuer !== actor.issuer
+    ) {
+      throw attemptNotFound();
+    }
+    return attempt;
+  }
+
+  async #reload(attemptId: string): Promise<AttemptRow> {
+    const attempt = await this.#attempts.findAttempt(attemptId);
+    if (attempt === undefined) throw attemptNotFound();
+    return attempt;
+  }
+
+  async #examOf(attempt: AttemptRow): Promise<ExamRow> {
+    const exam = await this.#exams.findExam(attempt.exam_id);
+    // Attempts keep their exam alive (no cascade), so this is only a safety net.
+    if (exam === undefined) throw attemptNotFound();
+    return exam;
+  }
+}
+
+/** The learner's result of a closed attempt, under the exam's current review policy. */
+function resultOf(attempt: AttemptRow, exam: ExamRow): AttemptResult {
+  const score = attempt.score ?? 0;
+  const maxScore = attempt.max_score ?? 0;
+  const submittedAt = attempt.submitted_at ?? attempt.updated_at;
+  return buildAttemptResult(
+    {
+      attemptId: attempt.id,
+      examId: exam.id,
+      examTitle: exam.title,
+      state: attempt.state === 'expired' ? 'expired' : 'submitted',
+      score,
+      maxScore,
+      percentage: percentageOf(score, maxScore),
+      passed: attempt.passed === 1,
+      passMark: exam.pass_mark,
+      startedAt: attempt.started_at,
+      submittedAt,
+      durationSeconds: durationSeconds(attempt.started_at, submittedAt),
+    },
+    parseGradedSnapshot(attempt.result_json),
+    exam.review_policy,
+  );
+}
+
+function answeredCount(
+  answers: readonly StoredAnswer[],
+  questions: readonly AttemptQuestionSnapshot[],
+): number {
+  const known = new Set(questions.map((question) => question.id));
+  return answers.filter((answer) => known.has(answer.questionId) && answer.choiceIds.length > 0)
+    .length;
+}
+
+/** Refuses answers to unknown questions, unknown choices, and several choices where one fits. */
+function checkAnswers(body: SaveAnswersBody, questions: readonly AttemptQuestionSnapshot[]): void {
+  const byId = new Map(questions.map((question) => [question.id, question]));
+  const seen = new Set<string>();
+  const errors: FieldError[] = [];
+  for (const [index, answer] of body.answers.entries()) {
+    const field = `/answers/${String(index)}`;
+    const question = byId.get(answer.questionId);
+    if (question === undefined) {
+      errors.push({ field: `${field}/questionId`, message: 'is not a question of this attempt' });
+      continue;
+    }
+    if (seen.has(answer.questionId)) {
+      errors.push({ field: `${field}/questionId`, message: 'is answered twice in this request' });
+    }
+    seen.add(answer.questionId);
+    const choiceIds = new Set(question.choices.map((choice) => choice.id));
+    if (answer.choiceIds.some((id) => !choiceIds.has(id))) {
+      errors.push({ field: `${field}/choiceIds`, message: 'names a choice of another question' });
+    }
+    if (question.type !== 'multiple_choice' && answer.choiceIds.length > 1) {
+      errors.push({ field: `${field}/choiceIds`, message: 'takes at most one choice' });
+    }
+  }
+  if (errors.length > 0) throw invalidAnswer(errors);
+}

@@ -1,0 +1,550 @@
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { ExamStatus, QuestionType } from '@assay/contracts';
+import type { Database } from '../platform/database-schema.ts';
+import type { ExamsTable } from './exam.tables.ts';
+import { containsPattern, type PagePosition } from './page-cursor.ts';
+
+/** The database the exams and attempts repositories work on. */
+export type ExamsDatabase = Database;
+
+/** A stored exam row. */
+export type ExamRow = ExamsTable;
+
+/** A choice as stored, with its key. */
+export interface ChoiceRecord {
+  readonly id: string;
+  readonly position: number;
+  readonly text: string;
+  readonly correct: boolean;
+}
+
+/** A question as stored, with its choices in order. */
+export interface QuestionRecord {
+  readonly id: string;
+  readonly examId: string;
+  readonly position: number;
+  readonly type: QuestionType;
+  readonly text: string;
+  readonly points: number;
+  readonly explanation: string;
+  readonly choices: readonly ChoiceRecord[];
+}
+
+/** A question to write, with its choices in order. */
+export interface QuestionToWrite {
+  readonly type: QuestionType;
+  readonly text: string;
+  readonly points: number;
+  readonly explanation: string;
+  readonly choices: readonly {
+    readonly id: string;
+    readonly text: string;
+    readonly correct: boolean;
+  }[];
+}
+
+/** Filters and window of an exam listing. */
+export interface ExamListWindow {
+  readonly search?: string | undefined;
+  /** Rows to fetch (callers ask for one more than a page to know if there is a next one). */
+  readonly limit: number;
+  readonly after?: PagePosition | undefined;
+}
+
+/** Changeable exam columns. */
+export type ExamPatch = Partial<
+  Omit<ExamsTable, 'id' | 'owner_subject' | 'owner_issuer' | 'created_at' | 'question_count'>
+>;
+
+/**
+ * Exams, questions and choices. Every change to an exam's questions runs in one transaction
+ * that first updates the exam row on the condition that it is a draft: that takes the row's
+ * lock (PostgreSQL; SQLite serialises writers anyway), so concurrent edits of one exam queue up,
+ * positions stay dense, and no edit lands in an exam that has just been published.
+ */
+export class ExamsRepository {
+  readonly #db: Kysely<ExamsDatabase>;
+
+  constructor(db: Kysely<ExamsDatabase>) {
+    this.#db = db;
+  }
+
+  async insertExam(exam: ExamRow): Promise<void> {
+    await this.#db.insertInto('exams').values(exam).execute();
+  }
+
+  /**
+   * Inserts a complete exam with its questions unless an exam with its id exists (for seeding;
+   * the fixed ids make concurrent seeding from several instances harmless). True if inserted.
+   */
+  async insertExamWithQuestions(
+    exam: ExamRow,
+    questions: readonly (QuestionToWrite & { readonly id: string })[],
+  ): Promise<boolean> {
+    return this.#db.transaction().execute(async (trx) => {
+      const inserted = await trx
+        .insertInto('exams')
+        .values(exam)
+        .onConflict((conflict) => conflict.column('id').doNothing())
+        .returning('id')
+        .executeTakeFirst();
+      if (inserted === undefined) return false;
+      for (const [index, question] of questions.entries()) {
+        await insertQuestionRows(trx, exam.id, question.id, index + 1, question, exam.created_at);
+      }
+      await refreshQuestionTotals(trx, exam.id);
+      return true;
+    });
+  }
+
+  async countExams(): Promise<number> {
+    const row = await this.#db
+      .selectFrom('exams')
+      .select((eb) => eb.fn.countAll<number>().as('count'))
+      .executeTakeFirstOrThrow();
+    return row.count;
+  }
+
+  async findExam(examId: string): Promise<ExamRow | undefined> {
+    return this.#db.selectFrom('exams').selectAll().where('id', '=', examId).executeTakeFirst();
+  }
+
+  /** The exam's questions in position order, each with its choices in order. */
+  async findQuestions(examId: string): Promise<QuestionRecord[]> {
+    return findQuestionsWith(this.#db, examId);
+  }
+
+  /** Published exams, most recently published first, filtered by a case-insensitive search. */
+  async listPublishedExams(window: ExamListWindow): Promise<ExamRow[]> {
+    let query = this.#db
+      .selectFrom('exams')
+      .selectAll()
+      .where('status', '=', 'published')
+      .where('published_at', 'is not', null);
+    if (window.search !== undefined && window.search !== '') {
+      query = query.where(
+        sql<boolean>`search_text like ${containsPattern(window.search)} escape '\\'`,
+      );
+    }
+    if (window.after !== undefined) {
+      const { sortKey, id } = window.after;
+      query = query.where((eb) =>
+        eb.or([
+          eb('published_at', '<', sortKey),
+          eb.and([eb('published_at', '=', sortKey), eb('id', '<', id)]),
+        ]),
+      );
+    }
+    return query
+      .orderBy('published_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(window.limit)
+      .execute();
+  }
+
+  /** An owner's exams in any status, newest first. */
+  async listExamsOfOwner(
+    owner: { readonly subject: string; readonly issuer: string },
+    window: ExamListWindow,
+  ): Promise<ExamRow[]> {
+    let query = this.#db
+      .selectFrom('exams')
+      .selectAll()
+      .where('owner_subject', '=', owner.subject)
+      .where('owner_issuer', '=', owner.issuer);
+    if (window.search !== undefined && window.search !== '') {
+      query = query.where(
+        sql<boolean>`search_text like ${containsPattern(window.search)} escape '\\'`,
+      );
+    }
+    if (window.after !== undefined) {
+      const { sortKey, id } = window.after;
+      query = query.where((eb) =>
+        eb.or([
+          eb('created_at', '<', sortKey),
+          eb.and([eb('created_at', '=', sortKey), eb('id', '<', id)]),
+        ]),
+      );
+    }
+    return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(window.limit).execute();
+  }
+
+  /** Applies `patch` if the exam's status is one of `inStatuses`; the updated row, or undefined. */
+  async updateExam(
+    examId: string,
+    patch: ExamPatch,
+    inStatuses: readonly ExamStatus[],
+  ): Promise<ExamRow | undefined> {
+    return this.#db
+      .updateTable('exams')
+      .set(patch)
+      .where('id', '=', examId)
+      .where('status', 'in', inStatuses)
+      .returningAll()
+      .executeTakeFirst();
+  }
+
+  /**
+   * Moves an exam from `from` to `to` in one transaction: locks the row on the condition that
+   * its status is `from`, then lets `check` see the questions (it throws to refuse, which rolls
+   * back). The updated row, or undefined when the exam was not in status `from`.
+   */
+  async changeStatus(
+    examId: string,
+    from: ExamStatus,
+    patch: ExamPatch & { status: ExamStatus },
+    check: (questions: readonly QuestionRecord[]) => void = () => undefined,
+  ): Promise<ExamRow | undefined> {
+    return this.#db.transaction().execute(async (trx) => {
+      const row = await trx
+        .updateTable('exams')
+        .set(patch)
+        .where('id', '=', examId)
+        .where('status', '=', from)
+        .returningAll()
+        .executeTakeFirst();
+      if (row === undefined) return undefined;
+      check(await findQuestionsWith(trx, examId));
+      return row;
+    });
+  }
+
+  async hasAttempts(examId: string): Promise<boolean> {
+    const row = await this.#db
+      .selectFrom('attempts')
+      .select('id')
+      .where('exam_id', '=', examId)
+      .limit(1)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
+  /**
+   * Deletes the exam (questions and choices cascade) unless it has attempts, in which case it
+   * is archived. Which one happened, or undefined if the exam does not exist.
+   */
+  async deleteOrArchiveExam(
+    examId: string,
+    now: string,
+  ): Promise<'deleted' | 'archived' | undefined> {
+    try {
+      return await this.#deleteOrArchive(examId, now, 'delete_if_unattempted');
+    } catch (error) {
+      // A learner started an attempt between the check and the delete (PostgreSQL: the
+      // attempt's foreign key check does not conflict with the exam row lock): archive instead.
+      if (!isForeignKeyViolation(error)) throw error;
+      return this.#deleteOrArchive(examId, now, 'archive');
+    }
+  }
+
+  async #deleteOrArchive(
+    examId: string,
+    now: string,
+    mode: 'delete_if_unattempted' | 'archive',
+  ): Promise<'deleted' | 'archived' | undefined> {
+    return this.#db.transaction().execute(async (trx) => {
+      const locked = await trx
+        .updateTable('exams')
+        .set({ updated_at: now })
+        .where('id', '=', examId)
+        .returning(['status', 'archived_at'])
+        .executeTakeFirst();
+      if (locked === undefined) return undefined;
+      const attempt = await trx
+        .selectFrom('attempts')
+        .select('id')
+        .where('exam_id', '=', examId)
+        .limit(1)
+        .executeTakeFirst();
+      if (attempt === undefined && mode === 'delete_if_unattempted') {
+        await trx.deleteFrom('exams').where('id', '=', examId).execute();
+        return 'deleted';
+      }
+      await trx
+        .updateTable('exams')
+        .set({ status: 'archived', archived_at: locked.archived_at ?? now })
+        .where('id', '=', examId)
+        .execute();
+      return 'archived';
+    });
+  }
+
+  /**
+   * Adds a question at `position` (1-based; appended when undefined or past the end), shifting
+   * later ones down. `'not_draft'` if the exam is not a draft, `'full'` if it already has
+   * `maxQuestions`, else the new question's position.
+   */
+  async insertQuestion(
+    examId: string,
+    questionId: string,
+    question: QuestionToWrite,
+    position: number | undefined,
+    maxQuestions: number,
+    now: string,
+  ): Promise<number | 'not_draft' | 'full'> {
+    return this.#db.transaction().execute(async (trx) => {
+      const exam = await lockDraft(trx, examId, now);
+      if (exam === undefined) return 'not_draft';
+      if (exam.question_count >= maxQuestions) return 'full';
+      const at = Math.min(position ?? exam.question_count + 1, exam.question_count + 1);
+      // Two steps through negative numbers keep (exam_id, position) unique at every statement.
+      await trx
+        .updateTable('questions')
+        .set({ position: sql<number>`-position - 1` })
+        .where('exam_id', '=', examId)
+        .where('position', '>=', at)
+        .execute();
+      await trx
+        .updateTable('questions')
+        .set({ position: sql<number>`-position` })
+        .where('exam_id', '=', examId)
+        .where('position', '<', 0)
+        .execute();
+      await insertQuestionRows(trx, examId, questionId, at, question, now);
+      await refreshQuestionTotals(trx, examId);
+      return at;
+    });
+  }
+
+  /** Replaces a question's fields and choices. `'not_draft'`, `'not_found'` or `'replaced'`. */
+  async replaceQuestion(
+    examId: string,
+    questionId: string,
+    question: QuestionToWrite,
+    now: string,
+  ): Promise<'not_draft' | 'not_found' | 'replaced'> {
+    return this.#db.transaction().execute(async (trx) => {
+      if ((await lockDraft(trx, examId, now)) === undefined) return 'not_draft';
+      const updated = await trx
+        .updateTable('questions')
+        .set({
+          type: question.type,
+          text: question.text,
+          points: question.points,
+          explanation: question.explanation,
+          updated_at: now,
+        })
+        .where('id', '=', questionId)
+        .where('exam_id', '=', examId)
+        .returning('id')
+        .executeTakeFirst();
+      if (updated === undefined) return 'not_found';
+      await trx.deleteFrom('choices').where('question_id', '=', questionId).execute();
+      await insertChoiceRows(trx, questionId, question.choices);
+      await refreshQuestionTotals(trx, examId);
+      return 'replaced';
+    });
+  }
+
+  /** Deletes a question and closes the gap. `'not_draft'`, `'not_found'` or `'deleted'`. */
+  async deleteQuestion(
+    examId: string,
+    questionId: string,
+    now: string,
+  ): Promise<'not_draft' | 'not_found' | 'deleted'> {
+    return this.#db.transaction().execute(async (trx) => {
+      if ((await lockDraft(trx, examId, now)) === undefined) return 'not_draft';
+      const deleted = await trx
+        .deleteFrom('questions')
+        .where('id', '=', questionId)
+        .where('exam_id', '=', examId)
+        .returning('position')
+        .executeTakeFirst();
+      if (deleted === undefined) return 'not_found';
+      await trx
+        .updateTable('questions')
+        .set({ position: sql<number>`-(position - 1)` })
+        .where('exam_id', '=', examId)
+        .where('position', '>', deleted.position)
+        .execute();
+      await trx
+        .updateTable('questions')
+        .set({ position: sql<number>`-position` })
+        .where('exam_id', '=', examId)
+        .where('position', '<', 0)
+        .execute();
+      await refreshQuestionTotals(trx, examId);
+      return 'deleted';
+    });
+  }
+
+  /**
+   * Puts the exam's questions in the order of `questionIds`. `'not_draft'`; `'mismatch'` (with
+   * the exam's ids) when the list is not exactly the exam's questions; or `'reordered'`.
+   */
+  async reorderQuestions(
+    examId: string,
+    questionIds: readonly string[],
+    now: string,
+  ): Promise<
+    | { outcome: 'not_draft' }
+    | { outcome: 'mismatch'; actualIds: string[] }
+    | { outcome: 'reordered' }
+  > {
+    return this.#db.transaction().execute(async (trx) => {
+      if ((await lockDraft(trx, examId, now)) === undefined) return { outcome: 'not_draft' };
+      const existing = await trx
+        .selectFrom('questions')
+        .select('id')
+        .where('exam_id', '=', examId)
+        .execute();
+      const actualIds = existing.map((row) => row.id);
+      const wanted = new Set(questionIds);
+      if (
+        wanted.size !== questionIds.length ||
+        actualIds.length !== wanted.size ||
+        !actualIds.every((id) => wanted.has(id))
+      ) {
+        return { outcome: 'mismatch', actualIds };
+      }
+      await trx
+        .updateTable('questions')
+        .set({ position: sql<number>`-position` })
+        .where('exam_id', '=', examId)
+        .execute();
+      for (const [index, id] of questionIds.entries()) {
+        await trx
+          .updateTable('questions')
+          .set({ position: index + 1, updated_at: now })
+          .where('id', '=', id)
+          .execute();
+      }
+      return { outcome: 'reordered' };
+    });
+  }
+}
+
+type Executor = Kysely<ExamsDatabase> | Transaction<ExamsDatabase>;
+
+/** Whether a database error is a foreign key violation (PostgreSQL 23503, SQLite 787). */
+export function isForeignKeyViolation(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, errcode } = error as { code?: unknown; errcode?: unknown };
+  return code === '23503' || errcode === 787;
+}
+
+async function lockDraft(
+  trx: Transaction<ExamsDatabase>,
+  examId: string,
+  now: string,
+): Promise<{ question_count: number } | undefined> {
+  return trx
+    .updateTable('exams')
+    .set({ updated_at: now })
+    .where('id', '=', examId)
+    .where('status', '=', 'draft')
+    .returning('question_count')
+    .executeTakeFirst();
+}
+
+async function insertQuestionRows(
+  trx: Transaction<ExamsDatabase>,
+  examId: string,
+  questionId: string,
+  position: number,
+  question: QuestionToWrite,
+  now: string,
+): Promise<void> {
+  await trx
+    .insertInto('questions')
+    .values({
+      id: questionId,
+      exam_id: examId,
+      position,
+      type: question.type,
+      text: question.text,
+      points: question.points,
+      explanation: question.explanation,
+      created_at: now,
+      updated_at: now,
+    })
+    .execute();
+  await insertChoiceRows(trx, questionId, question.choices);
+}
+
+async function insertChoiceRows(
+  trx: Transaction<ExamsDatabase>,
+  questionId: string,
+  choices: QuestionToWrite['choices'],
+): Promise<void> {
+  if (choices.length === 0) return;
+  await trx
+    .insertInto('choices')
+    .values(
+      choices.map((choice, index) => ({
+        id: choice.id,
+        question_id: questionId,
+        position: index + 1,
+        text: choice.text,
+        correct: choice.correct ? 1 : 0,
+      })),
+    )
+    .execute();
+}
+
+async function refreshQuestionTotals(
+  trx: Transaction<ExamsDatabase>,
+  examId: string,
+): Promise<void> {
+  await trx
+    .updateTable('exams')
+    .set((eb) => ({
+      question_count: eb
+        .selectFrom('questions')
+        .select((inner) => inner.fn.countAll<number>().as('count'))
+        .where('exam_id', '=', examId),
+      max_score: eb
+        .selectFrom('questions')
+        .select((inner) =>
+          inner.fn.coalesce(inner.fn.sum<number>('points'), inner.lit(0)).as('sum'),
+        )
+        .where('exam_id', '=', examId),
+    }))
+    .where('id', '=', examId)
+    .execute();
+}
+
+async function findQuestionsWith(db: Executor, examId: string): Promise<QuestionRecord[]> {
+  const questions = await db
+    .selectFrom('questions')
+    .select(['id', 'exam_id', 'position', 'type', 'text', 'points', 'explanation'])
+    .where('exam_id', '=', examId)
+    .orderBy('position')
+    .execute();
+  if (questions.length === 0) return [];
+  const choices = await db
+    .selectFrom('choices')
+    .innerJoin('questions', 'questions.id', 'choices.question_id')
+    .select([
+      'choices.id',
+      'choices.question_id',
+      'choices.position',
+      'choices.text',
+      'choices.correct',
+    ])
+    .where('questions.exam_id', '=', examId)
+    .orderBy('choices.question_id')
+    .orderBy('choices.position')
+    .execute();
+  const choicesByQuestion = new Map<string, ChoiceRecord[]>();
+  for (const choice of choices) {
+    const list = choicesByQuestion.get(choice.question_id) ?? [];
+    list.push({
+      id: choice.id,
+      position: choice.position,
+      text: choice.text,
+      correct: choice.correct === 1,
+    });
+    choicesByQuestion.set(choice.question_id, list);
+  }
+  return questions.map((question) => ({
+    id: question.id,
+    examId: question.exam_id,
+    position: question.position,
+    type: question.type,
+    text: question.text,
+    points: question.points,
+    explanation: question.explanation,
+    choices: choicesByQuestion.get(question.id) ?? [],
+  }));
+}

@@ -1,0 +1,54 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { problemResponse } from '../platform/openapi.ts';
+import type { Actor } from './exams.service.ts';
+
+/*
+ * What the exams and attempts routes share: who the caller is, and the documented problem
+ * responses.
+ */
+
+/** The caller of a route that declared a permission; the `authenticate` plugin vouched for it. */
+export function actorOf(request: FastifyRequest): Actor {
+  const { principal } = request;
+  // Unreachable behind `config.permission`: authenticate answers 401 before the handler runs.
+  if (principal === null) throw new Error('A protected route ran without a principal');
+  return {
+    subject: principal.subject,
+    issuer: principal.issuer,
+    permissions: principal.permissions,
+    displayName: principal.displayName ?? undefined,
+  };
+}
+
+/** 400 for a request that does not match the route's schema. */
+export const invalidRequest = problemResponse(
+  'The request is invalid (`validation_failed`): `errors` lists every offending field',
+);
+
+/** 401 and 403, answered by the authenticate plugin for routes that declare a permission. */
+export function authProblems(permission: string) {
+  return {
+    401: problemResponse(
+      'No valid bearer token (`authorization_header_missing`, `invalid_header`, `token_expired`, `invalid_claims`)',
+    ),
+    403: problemResponse(`The token lacks \`${permission}\` (\`insufficient_permission\`)`),
+  };
+}
+
+/**
+ * Lets `Content-Type: application/json` come with an empty body, as many HTTP clients send it
+ * on a body-less POST (`…/submit`, `…/publish`). Elsewhere a route's body schema still
+ * refuses the missing body with `validation_failed`. Applies to the calling plugin only.
+ */
+export function acceptEmptyJsonBodies(app: FastifyInstance): void {
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    if (text === '') {
+      done(null, undefined);
+      return;
+    }
+    void parseJson(request, text, done);
+  });
+}

@@ -1,0 +1,50 @@
+import type { Kysely } from 'kysely';
+import { parseDatabaseUrl } from '../../config.ts';
+import type { Database } from '../../platform/database-schema.ts';
+import { createDatabase } from '../../platform/db.ts';
+import { migrateToLatest } from '../../platform/migrations.ts';
+import { createTestDatabase } from '../../../test/support/database.ts';
+
+/**
+ * A fresh database migrated with the application's migrations, on the engine chosen by
+ * `ASSAY_TEST_DB` (SQLite by default, PostgreSQL with `ASSAY_TEST_DB=postgres
+ * ASSAY_TEST_POSTGRES_URL=…`), and how to drop it.
+ */
+export async function createExamsTestDatabase(): Promise<{
+  db: Kysely<Database>;
+  destroy: () => Promise<void>;
+}> {
+  const testDatabase = await createTestDatabase();
+  const db = createDatabase({ target: parseDatabaseUrl(testDatabase.url), poolMax: 10 });
+  try {
+    await migrateToLatest(db);
+  } catch (error) {
+    await db.destroy();
+    await testDatabase.destroy();
+    throw error;
+  }
+  return {
+    db,
+    destroy: async () => {
+      await db.destroy();
+      await testDatabase.destroy();
+    },
+  };
+}
+
+/** A clock tests move by hand. */
+export class ManualClock {
+  #now: number;
+
+  constructor(start = '2026-11-22T10:00:00.000Z') {
+    this.#now = Date.parse(start);
+  }
+
+  now(): Date {
+    return new Date(this.#now);
+  }
+
+  advance(milliseconds: number): void {
+    this.#now += milliseconds;
+  }
+}

@@ -1,0 +1,211 @@
+import { randomUUID } from 'node:crypto';
+
+import { USERNAME_PATTERN, type FieldError } from '@assay/contracts';
+
+import { DomainError, InvalidInputError, NotFoundError } from '../platform/errors.ts';
+import type { AccountRow, AccountsRepository } from './accounts.repository.ts';
+import type { BffSessionsRepository } from './bff-sessions.repository.ts';
+import { checkPassword } from './password-policy.ts';
+import { hashPassword, verifyPassword } from './passwords.ts';
+import { DEFAULT_ROLE, isRole, type Role } from './permissions.ts';
+import {
+  SIGN_IN_FAILURES_PER_ACCOUNT,
+  SIGN_IN_FAILURES_PER_ADDRESS,
+  SIGN_UPS_PER_ADDRESS,
+  type RateLimiter,
+} from './rate-limiter.ts';
+
+/** An account as the rest of the server sees it (never the password hash). */
+export interface Account {
+  readonly id: string;
+  readonly username: string;
+  readonly email: string;
+  readonly displayName: string;
+  readonly role: Role;
+  readonly disabled: boolean;
+  readonly createdAt: string;
+}
+
+/** What sign-up asks for. */
+export interface NewAccount {
+  readonly username: string;
+  readonly email: string;
+  readonly displayName: string;
+  readonly password: string;
+  readonly role?: Role;
+}
+
+const usernamePattern = new RegExp(USERNAME_PATTERN);
+// Deliberately loose: one @, something on each side, a dot in the domain, no spaces.
+const emailPattern = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+function toAccount(row: AccountRow): Account {
+  return {
+    id: row.id,
+    username: row.username,
+    email: row.email,
+    displayName: row.display_name,
+    role: isRole(row.role) ? row.role : DEFAULT_ROLE,
+    disabled: row.disabled === 1,
+    createdAt: row.created_at,
+  };
+}
+
+/** Lower-cases and trims a username or email the way they are stored. */
+export function canonicalLogin(value: string): string {
+  return value.normalize('NFKC').trim().toLowerCase();
+}
+
+/**
+ * Accounts of the embedded provider: sign-up, sign-in by username or email, roles, disabling.
+ * Unknown account and wrong password are the same error after the same work (one argon2id
+ * derivation); a disabled account is only revealed to someone who knows its password.
+ */
+export class AccountsService {
+  readonly #accounts: AccountsRepository;
+  readonly #sessions: BffSessionsRepository;
+  readonly #limits: RateLimiter;
+  readonly #now: () => Date;
+
+  constructor(deps: {
+    accounts: AccountsRepository;
+    sessions: BffSessionsRepository;
+    limits: RateLimiter;
+    now?: () => Date;
+  }) {
+    this.#accounts = deps.accounts;
+    this.#sessions = deps.sessions;
+    this.#limits = deps.limits;
+    this.#now = deps.now ?? (() => new Date());
+  }
+
+  /** Validates and creates an account. Field errors name `/username`, `/email` … */
+  async create(input: NewAccount): Promise<Account> {
+    const username = canonicalLogin(input.username);
+    const email = canonicalLogin(input.email);
+    const displayName = input.displayName.trim();
+    const errors: FieldError[] = [];
+    if (!usernamePattern.test(username)) {
+      errors.push({
+        field: '/username',
+        message: 'Use 3 to 32 lower-case letters, digits, dots, dashes or underscores.',
+      });
+    }
+    if (email.length > 254 || !emailPattern.test(email)) {
+      errors.push({ field: '/email', message: 'Enter an email address such as ada@example.org.' });
+    }
+    if (displayName.length < 1 || displayName.length > 100) {
+      errors.push({ field: '/displayName', message: 'Use 1 to 100 characters.' });
+    }
+    for (const problem of checkPassword(input.password, { username, email })) {
+      errors.push({ field: '/password', message: problem.message });
+    }
+    if (errors.length > 0) throw new InvalidInputError('Some fields are invalid.', errors);
+
+    const now = this.#now().toISOString();
+    const row: AccountRow = {
+      id: randomUUID(),
+      username,
+      email,
+      display_name: displayName,
+      password_hash: await hashPassword(input.password),
+      role: input.role ?? DEFAULT_ROLE,
+      disabled: 0,
+      created_at: now,
+      updated_at: now,
+    };
+    const conflict = await this.#accounts.insert(row);
+    if (conflict === 'username') {
+      throw new DomainError('username_taken', 'This username is taken. Choose another one.');
+    }
+    if (conflict === 'email') {
+      throw new DomainError(
+        'email_taken',
+        'An account already uses this email address. Sign in instead.',
+      );
+    }
+    return toAccount(row);
+  }
+
+  /** Sign-up from the web: rate-limited per client address, whatever the outcome. */
+  async signUp(input: NewAccount, clientAddress: string): Promise<Account> {
+    await this.#limits.consume([[`signup:ip:${clientAddress}`, SIGN_UPS_PER_ADDRESS]]);
+    return this.create({ ...input, role: DEFAULT_ROLE });
+  }
+
+  /**
+   * Checks a username-or-email and password. Failures count against the account (or the
+   * login string, when there is no such account, so both cases look alike) and the address.
+   */
+  async signIn(login: string, password: string, clientAddress: string): Promise<Account> {
+    const canonical = canonicalLogin(login);
+    const row = await this.#accounts.findByLogin(canonical);
+    const accountKey = `signin:account:${row?.id ?? `login:${canonical}`}`;
+    const addressKey = `signin:ip:${clientAddress}`;
+    const limits = [
+      [accountKey, SIGN_IN_FAILURES_PER_ACCOUNT],
+      [addressKey, SIGN_IN_FAILURES_PER_ADDRESS],
+    ] as const;
+    await this.#limits.assertUnder(limits);
+
+    const { valid, needsRehash } = await verifyPassword(password, row?.password_hash);
+    if (row === undefined || !valid) {
+      await this.#limits.hit(limits);
+      throw new DomainError('invalid_credentials', 'The username, email or password is incorrect.');
+    }
+    await this.#limits.reset(accountKey);
+    if (row.disabled === 1) {
+      throw new DomainError(
+        'account_disabled',
+        'This account has been disabled. Ask an administrator to enable it.',
+      );
+    }
+    if (needsRehash) {
+      await this.#accounts.setPasswordHash(
+        row.id,
+        await hashPassword(password),
+        this.#now().toISOString(),
+      );
+    }
+    return toAccount(row);
+  }
+
+  /** The account if it exists and may receive tokens (not disabled). */
+  async findActive(id: string): Promise<Account | undefined> {
+    const row = await this.#accounts.findById(id);
+    return row === undefined || row.disabled === 1 ? undefined : toAccount(row);
+  }
+
+  async findByUsername(username: string): Promise<Account | undefined> {
+    const row = await this.#accounts.findByUsername(canonicalLogin(username));
+    return row === undefined ? undefined : toAccount(row);
+  }
+
+  async list(): Promise<Account[]> {
+    return (await this.#accounts.list()).map(toAccount);
+  }
+
+  /** Changes a role; it applies from the account's next access token. */
+  async setRole(username: string, role: Role): Promise<Account> {
+    const account = await this.#require(username);
+    await this.#accounts.setRole(account.id, role, this.#now().toISOString());
+    return { ...account, role };
+  }
+
+  /**
+   * Disables (or re-enables) an account. Disabling ends its web sessions now; its refresh
+   * tokens are refused at their next use and no new access token is issued.
+   */
+  async setDisabled(username: string, disabled: boolean): Promise<Account> {
+    const account = await this.#require(username);
+    await this.#accounts.setDisabled(account.id, disabled, this.#now().toISOString());
+    if (disabled) await this.#sessions.deleteBySubject(account.id);
+    return { ...account, disabled };
+  }
+
+  async #require(username: string): Promise<Account> {
+    const account = await this.findByUsername(username);
+    if (account === undefined) throw new NotFoundError(`There is no account named ${username}.`);
+    return account;
+  }
+}

@@ -1,0 +1,258 @@
+/*
+ * Identity, wired: the embedded OpenID provider at /oidc (or an external issuer), the
+ * `authenticate` plugin every feature relies on, the sign-in interaction endpoints, the BFF
+ * for the web app and `GET /api/me`. Housekeeping purges expired rows on a timer.
+ */
+import { randomBytes } from 'node:crypto';
+
+import cookie from '@fastify/cookie';
+import fp from 'fastify-plugin';
+import { createRemoteJWKSet } from 'jose';
+import type { JWTVerifyGetKey } from 'jose';
+
+import type { Config } from '../config.ts';
+import { AccountsRepository } from './accounts.repository.ts';
+import { AccountsService } from './accounts.service.ts';
+import { authenticatePlugin } from './authenticate.ts';
+import { Bff, inProcessFetch } from './bff.ts';
+import { BffSessionsRepository } from './bff-sessions.repository.ts';
+import { ClientsRepository } from './clients.repository.ts';
+import { ClientsService, hashClientSecret } from './clients.service.ts';
+import { EmbeddedProvider, mountEmbeddedProvider, OIDC_MOUNT_PATH } from './embedded-provider.ts';
+import { interactionRoutes } from './interaction.routes.ts';
+import { meRoutes } from './me.routes.ts';
+import { purgeExpiredOidcPayloads } from './oidc-adapter.ts';
+import { createIdentityProvider } from './provider.ts';
+import { RateLimiter } from './rate-limiter.ts';
+import { RateLimitsRepository } from './rate-limits.repository.ts';
+import { SealedBox } from './sealed-box.ts';
+import { SecretsRepository } from './secrets.repository.ts';
+import { DEFAULT_KEY_RELOAD_INTERVAL_MS, SigningKeyRing } from './signing-keys.ts';
+import { SigningKeysRepository } from './signing-keys.repository.ts';
+import { AccessTokenVerifier, type SigningAlgorithm } from './token-verifier.ts';
+
+/** The client id of the web app's BFF at the embedded provider. */
+export const FIRST_PARTY_CLIENT_ID = 'assay-web';
+/** Access-token lifetime of the embedded provider, seconds. */
+export const ACCESS_TOKEN_TTL_SECONDS = 600;
+const HOUSEKEEPING_INTERVAL_MS = 10 * 60 * 1000;
+
+/** Knobs tests turn; production uses the defaults. */
+export interface IdentityTuning {
+  /** How often each instance re-reads the signing keys (default 10 s). */
+  readonly keyReloadIntervalMs?: number;
+}
+
+/** Options of the identity plugin. */
+export interface IdentityPluginOptions {
+  readonly config: Config;
+  readonly tuning?: IdentityTuning;
+}
+
+/** What the identity feature exposes to the rest of the server (the CLI, tests). */
+export interface Identity {
+  readonly mode: 'embedded' | 'external';
+  readonly issuer: string;
+  readonly audience: string;
+  readonly verifier: AccessTokenVerifier;
+  readonly accounts: AccountsService;
+  readonly clients: ClientsService;
+  readonly bff: Bff;
+  /** The embedded provider's keys (embedded mode only). */
+  readonly keys: SigningKeyRing | undefined;
+  readonly embedded: EmbeddedProvider | undefined;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The identity feature's services. */
+    identity: Identity;
+  }
+}
+
+const randomSecret = () => randomBytes(32).toString('base64url');
+
+/**
+ * The issuer's JWKS, found through its discovery document on first use (cached, refetched on
+ * an unknown `kid` with a cooldown by jose).
+ */
+function discoveredKeySet(issuer: string): JWTVerifyGetKey {
+  let keySet: Promise<JWTVerifyGetKey> | undefined;
+  const discover = async (): Promise<JWTVerifyGetKey> => {
+    const url = `${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`;
+    const response = await fetch(url, { signal: AbortSignal.timeout(5000) });
+    if (!response.ok) throw new Error(`Discovery at ${url} answered ${response.status}`);
+    const metadata = (await response.json()) as { issuer?: unknown; jwks_uri?: unknown };
+    if (metadata.issuer !== issuer || typeof metadata.jwks_uri !== 'string') {
+      throw new Error(`Discovery at ${url} does not describe issuer ${issuer}`);
+    }
+    return createRemoteJWKSet(new URL(metadata.jwks_uri), {
+      cooldownDuration: 30_000,
+      cacheMaxAge: 600_000,
+      timeoutDuration: 5000,
+    });
+  };
+  return async (header, token) => {
+    keySet ??= discover().catch((error: unknown) => {
+      keySet = undefined;
+      throw error;
+    });
+    return (await keySet)(header, token);
+  };
+}
+
+export const identityPlugin = fp<IdentityPluginOptions>(
+  async (app, options) => {
+    const { config } = options;
+    const identityConfig = config.identity;
+    const publicUrl = new URL(config.publicUrl);
+    const db = app.db;
+    await app.register(cookie);
+
+    const secrets = new SecretsRepository(db);
+    const sessions = new BffSessionsRepository(db);
+    const rateLimits = new RateLimitsRepository(db);
+    const signingKeys = new SigningKeysRepository(db);
+    const accounts = new AccountsService({
+      accounts: new AccountsRepository(db),
+      sessions,
+      limits: new RateLimiter(rateLimits),
+    });
+    const clientsRepository = new ClientsRepository(db);
+    const clients = new ClientsService(clientsRepository);
+    const tokenKey = await secrets.getOrCreate('bff_token_key', randomSecret);
+
+    const algorithms: SigningAlgorithm[] = ['ES256', 'RS256', 'PS256', 'EdDSA'];
+    let keys: SigningKeyRing | undefined;
+    let embedded: EmbeddedProvider | undefined;
+    let verifier: AccessTokenVerifier;
+    let bffClient: { id: string; secret: string };
+
+    if (identityConfig.mode === 'embedded') {
+      keys = new SigningKeyRing(signingKeys);
+      const cookieKeys = JSON.parse(
+        await secrets.getOrCreate('cookie_keys', () => JSON.stringify([randomSecret()])),
+      ) as string[];
+      bffClient = {
+        id: FIRST_PARTY_CLIENT_ID,
+        secret: await secrets.getOrCreate('bff_client_secret', randomSecret),
+      };
+      const firstParty = {
+        clientId: bffClient.id,
+        clientSecretHash: hashClientSecret(bffClient.secret),
+        redirectUri: new URL('/bff/callback', publicUrl).href,
+        postLogoutRedirectUri: new URL('/', publicUrl).href,
+      };
+      embedded = new EmbeddedProvider({
+        ring: keys,
+        onError: (error) => {
+          app.log.error({ err: error }, 'Reloading the signing keys failed');
+        },
+        build: (snapshot) => {
+          const provider = createIdentityProvider({
+            issuer: identityConfig.issuer,
+            audience: identityConfig.audience,
+            db,
+            jwks: { keys: snapshot.privateJwks.map((jwk) => ({ ...jwk })) },
+            cookieKeys,
+            findAccount: (id) => accounts.findActive(id),
+            findMachineClient: (id) => clientsRepository.find(id),
+            firstParty,
+            interactionUrl: (uid) => `/interaction/${uid}`,
+            logoutScriptUrl: '/bff/assets/logout.js',
+            accessTokenTtl: ACCESS_TOKEN_TTL_SECONDS,
+            sessionTtl: identityConfig.sessionLifetimeSeconds,
+          });
+          provider.on('server_error', (_ctx, error) => {
+            app.log.error({ err: error }, 'The OpenID provider failed');
+          });
+          return provider;
+        },
+      });
+      await embedded.start(options.tuning?.keyReloadIntervalMs ?? DEFAULT_KEY_RELOAD_INTERVAL_MS);
+      verifier = new AccessTokenVerifier({
+        issuer: identityConfig.issuer,
+        audience: identityConfig.audience,
+        getKey: keys.getKey,
+        algorithms,
+        accessTokenTypes: identityConfig.accessTokenTypes,
+      });
+    } else {
+      if (identityConfig.client === undefined) throw new Error('OIDC_CLIENT_ID is not set');
+      bffClient = identityConfig.client;
+      verifier = new AccessTokenVerifier({
+        issuer: identityConfig.issuer,
+        audience: identityConfig.audience,
+        getKey: discoveredKeySet(identityConfig.issuer),
+        algorithms,
+        permissionsClaim: identityConfig.permissionsClaim,
+        accessTokenTypes: identityConfig.accessTokenTypes,
+        ...(identityConfig.rolePermissions === undefined
+          ? {}
+          : { rolePermissions: identityConfig.rolePermissions }),
+      });
+    }
+
+    const bff = new Bff({
+      publicUrl,
+      issuer: identityConfig.issuer,
+      audience: identityConfig.audience,
+      mode: identityConfig.mode,
+      clientId: bffClient.id,
+      clientSecret: bffClient.secret,
+      sessionLifetimeSeconds: identityConfig.sessionLifetimeSeconds,
+      sessions,
+      tokenBox: new SealedBox(tokenKey, 'assay bff tokens'),
+      transactionBox: new SealedBox(tokenKey, 'assay bff login transaction'),
+      verifier,
+      fetch: embedded === undefined ? fetch : inProcessFetch(app, publicUrl, OIDC_MOUNT_PATH),
+    });
+
+    app.decorate('identity', {
+      mode: identityConfig.mode,
+      issuer: identityConfig.issuer,
+      audience: identityConfig.audience,
+      verifier,
+      accounts,
+      clients,
+      bff,
+      keys,
+      embedded,
+    } satisfies Identity);
+
+    await app.register(authenticatePlugin, { verifier, resolveSession: bff.resolveSession });
+
+    if (embedded !== undefined) {
+      const provider = embedded;
+      await app.register((child, _options, done) => {
+        mountEmbeddedProvider(child, provider, publicUrl);
+        done();
+      });
+      await app.register(interactionRoutes, { embedded: provider, accounts, publicUrl });
+    }
+    await app.register((child, _options, done) => {
+      bff.routes(child);
+      done();
+    });
+    await app.register(meRoutes);
+
+    const housekeeping = setInterval(() => {
+      const now = new Date();
+      Promise.all([
+        purgeExpiredOidcPayloads(db, now),
+        rateLimits.deleteExpired(now),
+        sessions.deleteExpired(now.toISOString()),
+        signingKeys.deleteExpired(now.toISOString()),
+      ]).catch((error: unknown) => {
+        app.log.warn({ err: error }, 'Identity housekeeping failed');
+      });
+    }, HOUSEKEEPING_INTERVAL_MS);
+    housekeeping.unref();
+    app.addHook('onClose', (_instance, done) => {
+      clearInterval(housekeeping);
+      embedded?.stop();
+      done();
+    });
+  },
+  { name: 'identity', fastify: '5.x', dependencies: ['db', 'errors', 'openapi'] },
+);

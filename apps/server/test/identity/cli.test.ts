@@ -1,0 +1,130 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+
+import { loadConfig } from '../../src/config.ts';
+import { createDatabase } from '../../src/platform/db.ts';
+import { migrateToLatest } from '../../src/platform/migrations.ts';
+import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { runScript, startScript } from '../support/processes.ts';
+
+describe('identity admin commands (users, clients, keys)', () => {
+  let database: TestDatabase;
+  let env: Record<string, string>;
+
+  before(async () => {
+    database = await createTestDatabase();
+    env = { DATABASE_URL: database.url };
+    const db = createDatabase(loadConfig(env).database);
+    await migrateToLatest(db);
+    await db.destroy();
+  });
+  after(() => database.destroy());
+
+  const withStdin = async (args: string[], stdin: string) => {
+    const { child, finished } = startScript('cli.ts', args, env);
+    child.stdin?.end(stdin);
+    return finished;
+  };
+  const query = async <T>(work: (db: ReturnType<typeof createDatabase>) => Promise<T>) => {
+    const db = createDatabase(loadConfig(env).database);
+    try {
+      return await work(db);
+    } finally {
+      await db.destroy();
+    }
+  };
+
+  it('users create reads the password from stdin and stores only an argon2id hash', async () => {
+    const password = 'grace hopper compiles cobol';
+    const args = ['users', 'create', '--username', 'Grace', '--email', 'grace@example.org'];
+    const result = await withStdin(
+      [...args, '--name', 'Grace Hopper', '--role', 'admin'],
+      `${password}\n`,
+    );
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /Created admin grace <grace@example.org>/);
+    const row = await query((db) =>
+      db
+        .selectFrom('accounts')
+        .selectAll()
+        .where('username', '=', 'grace')
+        .executeTakeFirstOrThrow(),
+    );
+    assert.equal(row.role, 'admin');
+    assert.match(row.password_hash, /^\$argon2id\$/);
+    assert.ok(!row.password_hash.includes(password));
+  });
+
+  it('users create enforces the password policy and refuses a taken username', async () => {
+    const args = ['users', 'create', '--username', 'weak', '--email', 'weak@example.org'];
+    const weak = await withStdin([...args, '--name', 'Weak'], 'password\n');
+    assert.equal(weak.code, 1);
+    assert.match(weak.stderr, /password: .*(common|at least)/i);
+    const again = ['users', 'create', '--username', 'grace', '--email', 'other@example.org'];
+    const taken = await withStdin([...again, '--name', 'G'], 'another long password 1\n');
+    assert.equal(taken.code, 1);
+    assert.match(taken.stderr, /username is taken/);
+    const noRole = await withStdin([...args, '--name', 'W', '--role', 'root'], 'x\n');
+    assert.equal(noRole.code, 2);
+  });
+
+  it('users set-role, disable and list', async () => {
+    assert.equal(
+      (await runScript('cli.ts', ['users', 'set-role', 'grace', 'instructor'], env)).code,
+      0,
+    );
+    const disabled = await runScript('cli.ts', ['users', 'disable', 'grace'], env);
+    assert.equal(disabled.code, 0);
+    const list = await runScript('cli.ts', ['users', 'list'], env);
+    assert.match(list.stdout, /^grace\tinstructor\tdisabled\tgrace@example.org\tGrace Hopper$/m);
+    const unknown = await runScript('cli.ts', ['users', 'disable', 'nobody'], env);
+    assert.equal(unknown.code, 1);
+    assert.match(unknown.stderr, /no account named nobody/);
+  });
+
+  it('clients create prints JSON with client_id, client_secret and scope', async () => {
+    const result = await runScript(
+      'cli.ts',
+      ['clients', 'create', '--name', 'LMS sync', '--scope', 'manage:exams take:exams'],
+      env,
+    );
+    assert.equal(result.code, 0, result.stderr);
+    const created = JSON.parse(result.stdout) as Record<string, string>;
+    assert.deepEqual(Object.keys(created).sort(), ['client_id', 'client_secret', 'scope']);
+    assert.equal(created['scope'], 'take:exams manage:exams');
+    const bad = await runScript(
+      'cli.ts',
+      ['clients', 'create', '--name', 'x', '--scope', 'root'],
+      env,
+    );
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /unknown: root/);
+  });
+
+  it('keys rotate adds a key that signs later and retires the current one', async () => {
+    await query(async (db) => {
+      const { SigningKeyRing } = await import('../../src/identity/signing-keys.ts');
+      const { SigningKeysRepository } =
+        await import('../../src/identity/signing-keys.repository.ts');
+      await new SigningKeyRing(new SigningKeysRepository(db)).load();
+    });
+    const result = await runScript('cli.ts', ['keys', 'rotate'], env);
+    assert.equal(result.code, 0, result.stderr);
+    const rotation = JSON.parse(result.stdout) as {
+      kid: string;
+      activeFrom: string;
+      retired: { kid: string; notAfter: string }[];
+    };
+    assert.equal(rotation.retired.length, 1);
+    const keys = await query((db) => db.selectFrom('signing_keys').selectAll().execute());
+    assert.equal(keys.length, 2);
+    const [retiredKey] = rotation.retired;
+    assert.ok(retiredKey);
+    const retired = keys.find((key) => key.kid === retiredKey.kid);
+    assert.ok(retired);
+    assert.equal(retired.retired_at, rotation.activeFrom);
+    // Published until every token it may still sign (15 min + skew) has expired.
+    const margin = Date.parse(retired.not_after ?? '') - Date.parse(rotation.activeFrom);
+    assert.ok(margin >= (15 * 60 + 60) * 1000, String(margin));
+  });
+});

@@ -1,0 +1,162 @@
+import { TestbedHarnessEnvironment } from '@angular/cdk/testing/testbed';
+import { provideHttpClient, withInterceptors } from '@angular/common/http';
+import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
+import type { ComponentFixture } from '@angular/core/testing';
+import { TestBed } from '@angular/core/testing';
+import { MatButtonHarness } from '@angular/material/button/testing';
+import { MATERIAL_ANIMATIONS } from '@angular/material/core';
+import { MatDialogHarness } from '@angular/material/dialog/testing';
+import { MatInputHarness } from '@angular/material/input/testing';
+import { MatSelectHarness } from '@angular/material/select/testing';
+import { MatSnackBarHarness } from '@angular/material/snack-bar/testing';
+import type { MatRowHarness } from '@angular/material/table/testing';
+import { MatTableHarness } from '@angular/material/table/testing';
+import { provideRouter } from '@angular/router';
+import { problemInterceptor } from '../core/http/problem-interceptor';
+import { PAGE_NAVIGATION } from '../core/page-navigation';
+import { Users } from './users';
+import type { AdminUser } from './users-api';
+
+const ada: AdminUser = {
+  id: 'u-ada',
+  username: 'ada',
+  email: 'ada@example.test',
+  displayName: 'Ada Lovelace',
+  role: 'admin',
+  disabled: false,
+  createdAt: '2026-11-01T09:00:00.000Z',
+};
+const grace: AdminUser = {
+  id: 'u-grace',
+  username: 'grace',
+  email: 'grace@example.test',
+  displayName: 'Grace Hopper',
+  role: 'learner',
+  disabled: false,
+  createdAt: '2026-11-02T09:00:00.000Z',
+};
+
+describe('The users table', () => {
+  let fixture: ComponentFixture<Users>;
+  let http: HttpTestingController;
+
+  beforeEach(async () => {
+    TestBed.configureTestingModule({
+      imports: [Users],
+      providers: [
+        provideRouter([]),
+        provideHttpClient(withInterceptors([problemInterceptor])),
+        provideHttpClientTesting(),
+        { provide: PAGE_NAVIGATION, useValue: { assign: vi.fn() } },
+        { provide: MATERIAL_ANIMATIONS, useValue: { animationsDisabled: true } },
+      ],
+    });
+    fixture = TestBed.createComponent(Users);
+    http = TestBed.inject(HttpTestingController);
+    fixture.detectChanges();
+    http
+      .expectOne((r) => r.url === '/api/users' && !r.params.has('cursor'))
+      .flush({ items: [ada, grace], nextCursor: null });
+    await settle();
+  });
+
+  afterEach(() => {
+    http.verify();
+  });
+
+  async function settle(): Promise<void> {
+    await new Promise((resolve) => setTimeout(resolve));
+    await fixture.whenStable();
+  }
+
+  const loader = () => TestbedHarnessEnvironment.loader(fixture);
+  const documentLoader = () => TestbedHarnessEnvironment.documentRootLoader(fixture);
+  const roleOf = (name: string) =>
+    loader().getHarness(MatSelectHarness.with({ selector: `[aria-label="Role of ${name}"]` }));
+
+  it('lists the users with their role and status', async () => {
+    const table = await loader().getHarness(MatTableHarness);
+    const rows: MatRowHarness[] = await table.getRows();
+    expect(rows).toHaveLength(2);
+    const cells = await rows[1]!.getCellTextByColumnName();
+    expect(cells['name']).toContain('Grace Hopper');
+    expect(cells['name']).toContain('grace@example.test');
+    expect(cells['status']).toBe('Active');
+    expect(await (await roleOf('Grace Hopper')).getValueText()).toBe('Learner');
+  });
+
+  it('sends the new role with PATCH when an admin picks one', async () => {
+    const select = await roleOf('Grace Hopper');
+    await select.open();
+    await select.clickOptions({ text: 'Instructor' });
+
+    const request = http.expectOne('/api/users/u-grace');
+    expect(request.request.method).toBe('PATCH');
+    expect(request.request.body).toEqual({ role: 'instructor' });
+    request.flush({ ...grace, role: 'instructor' });
+    await settle();
+
+    expect(await (await roleOf('Grace Hopper')).getValueText()).toBe('Instructor');
+    const snackBar = await documentLoader().getHarness(MatSnackBarHarness);
+    expect(await snackBar.getMessage()).toContain('Grace Hopper is now an instructor');
+  });
+
+  it('puts the old role back and explains when the last admin would be demoted', async () => {
+    const select = await roleOf('Ada Lovelace');
+    await select.open();
+    await select.clickOptions({ text: 'Learner' });
+
+    http.expectOne('/api/users/u-ada').flush(
+      {
+        type: 'urn:assay:problem:last_admin',
+        title: 'Conflict',
+        status: 409,
+        code: 'last_admin',
+        detail: 'At least one enabled admin must remain.',
+      },
+      { status: 409, statusText: 'Conflict' },
+    );
+    await settle();
+
+    expect(await (await roleOf('Ada Lovelace')).getValueText()).toBe('Admin');
+    const snackBar = await documentLoader().getHarness(MatSnackBarHarness);
+    expect(await snackBar.getMessage()).toContain('without an enabled admin');
+  });
+
+  it('disables an account only after confirmation', async () => {
+    await (
+      await loader().getHarness(
+        MatButtonHarness.with({ selector: '[aria-label="Disable Grace Hopper"]' }),
+      )
+    ).click();
+    const dialog = await documentLoader().getHarness(MatDialogHarness);
+    expect(await dialog.getTitleText()).toBe('Disable Grace Hopper?');
+    await (await dialog.getHarness(MatButtonHarness.with({ text: 'Disable account' }))).click();
+    await settle();
+
+    const request = http.expectOne('/api/users/u-grace');
+    expect(request.request.body).toEqual({ disabled: true });
+    request.flush({ ...grace, disabled: true });
+    await settle();
+
+    const rows = await (await loader().getHarness(MatTableHarness)).getRows();
+    expect((await rows[1]!.getCellTextByColumnName())['status']).toBe('Disabled');
+    expect(
+      await loader().getAllHarnesses(
+        MatButtonHarness.with({ selector: '[aria-label="Enable Grace Hopper"]' }),
+      ),
+    ).toHaveLength(1);
+  });
+
+  it('searches as the admin types', async () => {
+    const search = await loader().getHarness(MatInputHarness.with({ selector: '[type="search"]' }));
+    await search.setValue('gra');
+    await new Promise((resolve) => setTimeout(resolve, 350));
+
+    const request = http.expectOne((r) => r.url === '/api/users' && r.params.get('q') === 'gra');
+    request.flush({ items: [grace], nextCursor: null });
+    await settle();
+
+    expect(await (await loader().getHarness(MatTableHarness)).getRows()).toHaveLength(1);
+  });
+});

@@ -1,0 +1,190 @@
+import { DatePipe } from '@angular/common';
+import type { OnInit } from '@angular/core';
+import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/core';
+import { MatButton } from '@angular/material/button';
+import { MatFormField, MatLabel } from '@angular/material/form-field';
+import { MatInput } from '@angular/material/input';
+import { MatProgressBar } from '@angular/material/progress-bar';
+import type { MatSelectChange } from '@angular/material/select';
+import { MatOption, MatSelect } from '@angular/material/select';
+import {
+  MatCell,
+  MatCellDef,
+  MatColumnDef,
+  MatHeaderCell,
+  MatHeaderCellDef,
+  MatHeaderRow,
+  MatHeaderRowDef,
+  MatRow,
+  MatRowDef,
+  MatTable,
+} from '@angular/material/table';
+import { ApiError } from '../core/http/api-error';
+import { Notifier } from '../core/notifier';
+import { Confirmation } from '../shared/confirm-dialog';
+import type { AdminUser, UpdateUserBody, UserRole } from './users-api';
+import { UsersApi } from './users-api';
+
+export const roleLabels: Readonly<Record<UserRole, string>> = {
+  learner: 'Learner',
+  instructor: 'Instructor',
+  admin: 'Admin',
+};
+
+const pageSize = 25;
+const searchDelayMs = 300;
+
+/** `/admin/users`: every account, with search, role change and disable / enable. */
+@Component({
+  selector: 'app-users',
+  imports: [
+    DatePipe,
+    MatButton,
+    MatCell,
+    MatCellDef,
+    MatColumnDef,
+    MatFormField,
+    MatHeaderCell,
+    MatHeaderCellDef,
+    MatHeaderRow,
+    MatHeaderRowDef,
+    MatInput,
+    MatLabel,
+    MatOption,
+    MatProgressBar,
+    MatRow,
+    MatRowDef,
+    MatSelect,
+    MatTable,
+  ],
+  templateUrl: './users.html',
+  styleUrl: './users.scss',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+})
+export class Users implements OnInit {
+  private readonly api = inject(UsersApi);
+  private readonly notifier = inject(Notifier);
+  private readonly confirmation = inject(Confirmation);
+
+  protected readonly columns = ['name', 'role', 'status', 'created', 'actions'];
+  protected readonly roles = Object.entries(roleLabels) as [UserRole, string][];
+  protected readonly roleLabels = roleLabels;
+  protected readonly users = signal<readonly AdminUser[]>([]);
+  protected readonly nextCursor = signal<string | null>(null);
+  protected readonly loading = signal(true);
+  protected readonly query = signal('');
+  /** Ids of the users with a change on its way to the server. */
+  protected readonly pending = signal<ReadonlySet<string>>(new Set());
+  private searchTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Answers to an older search are dropped when a newer one was asked. */
+  private searchGeneration = 0;
+
+  ngOnInit(): void {
+    void this.load(null);
+  }
+
+  protected onSearchInput(value: string): void {
+    this.query.set(value);
+    clearTimeout(this.searchTimer);
+    this.searchTimer = setTimeout(() => void this.load(null), searchDelayMs);
+  }
+
+  protected async searchNow(event: Event): Promise<void> {
+    event.preventDefault();
+    clearTimeout(this.searchTimer);
+    await this.load(null);
+  }
+
+  protected async loadMore(): Promise<void> {
+    await this.load(this.nextCursor());
+  }
+
+  protected async changeRole(user: AdminUser, change: MatSelectChange<UserRole>): Promise<void> {
+    const role = change.value;
+    const updated = await this.update(user, { role });
+    if (updated) {
+      const label = roleLabels[role].toLowerCase();
+      this.notifier.confirm(
+        `${updated.displayName} is now ${/^[aeiou]/.test(label) ? 'an' : 'a'} ${label}. ` +
+          'It takes effect when they next sign in.',
+      );
+    } else {
+      change.source.value = user.role;
+    }
+  }
+
+  protected async toggleDisabled(user: AdminUser): Promise<void> {
+    const disabling = !user.disabled;
+    const confirmed = await this.confirmation.ask(
+      disabling
+        ? {
+            title: `Disable ${user.displayName}?`,
+            message:
+              'They can no longer sign in, and their current session ends when its token ' +
+              'expires. Their results are kept. You can enable the account again later.',
+            confirmLabel: 'Disable account',
+          }
+        : {
+            title: `Enable ${user.displayName}?`,
+            message: 'They can sign in again with their password.',
+            confirmLabel: 'Enable account',
+          },
+    );
+    if (!confirmed) return;
+    const updated = await this.update(user, { disabled: disabling });
+    if (updated) {
+      this.notifier.confirm(
+        `${updated.displayName}'s account is ${updated.disabled ? 'disabled' : 'enabled'}`,
+      );
+    }
+  }
+
+  protected isPending(user: AdminUser): boolean {
+    return this.pending().has(user.id);
+  }
+
+  private async update(user: AdminUser, body: UpdateUserBody): Promise<AdminUser | null> {
+    this.pending.update((ids) => new Set(ids).add(user.id));
+    try {
+      const updated = await this.api.update(user.id, body);
+      this.users.update((users) => users.map((u) => (u.id === updated.id ? updated : u)));
+      return updated;
+    } catch (error) {
+      this.report(error);
+      return null;
+    } finally {
+      this.pending.update((ids) => {
+        const next = new Set(ids);
+        next.delete(user.id);
+        return next;
+      });
+    }
+  }
+
+  private async load(cursor: string | null): Promise<void> {
+    const generation = ++this.searchGeneration;
+    this.loading.set(true);
+    try {
+      const page = await this.api.list({ q: this.query().trim(), cursor, limit: pageSize });
+      if (generation !== this.searchGeneration) return;
+      this.users.update((users) => (cursor ? [...users, ...page.items] : page.items));
+      this.nextCursor.set(page.nextCursor);
+    } catch (error) {
+      if (generation === this.searchGeneration) this.report(error);
+    } finally {
+      if (generation === this.searchGeneration) this.loading.set(false);
+    }
+  }
+
+  private report(error: unknown): void {
+    if (!(error instanceof ApiError)) {
+      this.notifier.error('Something went wrong. Try again.');
+    } else if (error.code === 'last_admin') {
+      this.notifier.error(
+        'That would leave Assay without an enabled admin. Make someone else an admin first.',
+      );
+    } else if (!error.notified) {
+      this.notifier.error(error.message);
+    }
+  }
+}

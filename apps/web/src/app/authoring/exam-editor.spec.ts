@@ -1,0 +1,225 @@
+import { TestbedHarnessEnvironment } from '@angular/cdk/testing/testbed';
+import { provideHttpClient, withInterceptors } from '@angular/common/http';
+import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
+import type { ComponentFixture } from '@angular/core/testing';
+import { TestBed } from '@angular/core/testing';
+import { MatButtonHarness } from '@angular/material/button/testing';
+import { MATERIAL_ANIMATIONS } from '@angular/material/core';
+import { MatDialogHarness } from '@angular/material/dialog/testing';
+import { ActivatedRoute, convertToParamMap, provideRouter } from '@angular/router';
+import type { AuthorQuestion, Exam } from '@assay/contracts';
+import { problemInterceptor } from '../core/http/problem-interceptor';
+import { PAGE_NAVIGATION } from '../core/page-navigation';
+import { ExamEditor } from './exam-editor';
+
+const examId = '00000000-0000-4000-8000-0000000000e1';
+
+function makeQuestion(n: number, overrides: Partial<AuthorQuestion> = {}): AuthorQuestion {
+  return {
+    id: `00000000-0000-4000-8000-00000000000${n}`,
+    position: n,
+    type: 'single_choice',
+    text: `Question text ${n}`,
+    points: 1,
+    explanation: '',
+    choices: [
+      { id: `00000000-0000-4000-8000-0000000001${n}1`, text: 'Yes', correct: true },
+      { id: `00000000-0000-4000-8000-0000000001${n}2`, text: 'No', correct: false },
+    ],
+    ...overrides,
+  };
+}
+
+function makeExam(questions: AuthorQuestion[], status: Exam['status'] = 'draft'): Exam {
+  return {
+    id: examId,
+    title: 'TypeScript Advanced Exam',
+    description: 'Tricky questions about TypeScript.',
+    longDescription: '',
+    status,
+    timeLimitMinutes: null,
+    maxAttempts: null,
+    passMark: 50,
+    shuffleQuestions: false,
+    shuffleChoices: false,
+    reviewPolicy: 'show_correctness',
+    ownerSubject: 'author',
+    ownerIssuer: 'http://localhost/oidc',
+    authorName: 'Ada',
+    questionCount: questions.length,
+    maxScore: questions.reduce((sum, q) => sum + q.points, 0),
+    createdAt: '2026-11-22T10:00:00.000Z',
+    updatedAt: '2026-11-22T10:00:00.000Z',
+    publishedAt: null,
+    archivedAt: null,
+    questions,
+  };
+}
+
+describe('The exam editor', () => {
+  let fixture: ComponentFixture<ExamEditor>;
+  let http: HttpTestingController;
+
+  async function open(exam: Exam): Promise<void> {
+    TestBed.configureTestingModule({
+      imports: [ExamEditor],
+      providers: [
+        provideRouter([]),
+        provideHttpClient(withInterceptors([problemInterceptor])),
+        provideHttpClientTesting(),
+        { provide: PAGE_NAVIGATION, useValue: { assign: vi.fn() } },
+        { provide: MATERIAL_ANIMATIONS, useValue: { animationsDisabled: true } },
+        {
+          provide: ActivatedRoute,
+          useValue: { snapshot: { paramMap: convertToParamMap({ examId }) } },
+        },
+      ],
+    });
+    fixture = TestBed.createComponent(ExamEditor);
+    http = TestBed.inject(HttpTestingController);
+    fixture.detectChanges();
+    http.expectOne(`/api/exams/${examId}/edit`).flush(exam);
+    await settle();
+  }
+
+  afterEach(() => {
+    http.verify();
+  });
+
+  async function settle(): Promise<void> {
+    await new Promise((resolve) => setTimeout(resolve));
+    await fixture.whenStable();
+  }
+
+  const loader = () => TestbedHarnessEnvironment.loader(fixture);
+  const root = () => fixture.nativeElement as HTMLElement;
+  const button = (text: string | RegExp) => loader().getHarness(MatButtonHarness.with({ text }));
+  const buttonLabelled = (label: string) =>
+    loader().getHarness(MatButtonHarness.with({ selector: `[aria-label="${label}"]` }));
+  const questionHeadings = () =>
+    [...root().querySelectorAll('.questions article')].map((article) =>
+      article.querySelector('.question-text')?.textContent.trim(),
+    );
+
+  it('refuses to publish an exam without questions, saying why, without asking the server', async () => {
+    await open(makeExam([]));
+
+    await (await button('Publish')).click();
+    await settle();
+
+    const summary = root().querySelector('#publish-issues');
+    expect(summary?.textContent).toContain('Fix these before publishing');
+    expect(summary?.textContent).toContain('Add at least one question.');
+    expect(document.activeElement).toBe(summary);
+    http.expectNone(`/api/exams/${examId}/publish`);
+    expect(
+      await TestbedHarnessEnvironment.documentRootLoader(fixture).getAllHarnesses(MatDialogHarness),
+    ).toEqual([]);
+  });
+
+  it('lists every broken rule per question before publishing', async () => {
+    await open(
+      makeExam([
+        makeQuestion(1),
+        makeQuestion(2, {
+          choices: [{ id: '00000000-0000-4000-8000-000000000299', text: 'Only', correct: false }],
+        }),
+        makeQuestion(3, {
+          type: 'multiple_choice',
+          choices: [
+            { id: '00000000-0000-4000-8000-000000000391', text: 'A', correct: false },
+            { id: '00000000-0000-4000-8000-000000000392', text: 'B', correct: false },
+          ],
+        }),
+      ]),
+    );
+
+    await (await button('Publish')).click();
+    await settle();
+
+    const items = [...root().querySelectorAll('#publish-issues li')].map((li) =>
+      li.textContent.replace(/\s+/g, ' ').trim(),
+    );
+    expect(items).toEqual([
+      'Question 2: Add at least two choices.',
+      'Question 2: Mark exactly one choice as correct.',
+      'Question 3: Mark at least one choice as correct.',
+    ]);
+    const cards = [...root().querySelectorAll('.questions > li')];
+    expect(cards[0]?.querySelector('.question-issues')).toBeNull();
+    expect(cards[1]?.querySelector('.question-issues')?.textContent).toContain(
+      'Add at least two choices.',
+    );
+    http.expectNone(`/api/exams/${examId}/publish`);
+  });
+
+  it('publishes a valid exam after confirmation', async () => {
+    await open(makeExam([makeQuestion(1)]));
+
+    await (await button('Publish')).click();
+    const dialog =
+      await TestbedHarnessEnvironment.documentRootLoader(fixture).getHarness(MatDialogHarness);
+    expect(await dialog.getTitleText()).toBe('Publish this exam?');
+    await (await dialog.getHarness(MatButtonHarness.with({ text: 'Publish' }))).click();
+    await settle();
+
+    const request = http.expectOne(`/api/exams/${examId}/publish`);
+    expect(request.request.method).toBe('POST');
+    request.flush(makeExam([makeQuestion(1)], 'published'));
+    await settle();
+
+    expect(root().textContent).toContain('Unpublish to edit questions');
+    expect(await loader().getAllHarnesses(MatButtonHarness.with({ text: 'Edit' }))).toEqual([]);
+  });
+
+  it('moves a question up with a button, saving the new order on the server', async () => {
+    const [first, second, third] = [makeQuestion(1), makeQuestion(2), makeQuestion(3)];
+    await open(makeExam([first, second, third]));
+    expect(questionHeadings()).toEqual(['Question text 1', 'Question text 2', 'Question text 3']);
+    expect(await (await buttonLabelled('Move up: question 1')).isDisabled()).toBe(true);
+
+    await (await buttonLabelled('Move up: question 3')).click();
+
+    const request = http.expectOne(`/api/exams/${examId}/questions/order`);
+    expect(request.request.method).toBe('PUT');
+    expect(request.request.body).toEqual({ questionIds: [first.id, third.id, second.id] });
+    request.flush(makeExam([first, { ...third, position: 2 }, { ...second, position: 3 }]));
+    await settle();
+
+    expect(questionHeadings()).toEqual(['Question text 1', 'Question text 3', 'Question text 2']);
+    // Focus stays on the button that was pressed, so it can be pressed again.
+    expect(document.activeElement?.getAttribute('aria-label')).toBe('Move up: question 2');
+  });
+
+  it('deletes a question only after confirmation', async () => {
+    await open(makeExam([makeQuestion(1), makeQuestion(2)]));
+
+    await (await buttonLabelled('Delete question 1')).click();
+    const dialogs = TestbedHarnessEnvironment.documentRootLoader(fixture);
+    await (
+      await (
+        await dialogs.getHarness(MatDialogHarness)
+      ).getHarness(MatButtonHarness.with({ text: 'Cancel' }))
+    ).click();
+    await settle();
+    http.expectNone({ method: 'DELETE' });
+
+    await (await buttonLabelled('Delete question 1')).click();
+    await (
+      await (
+        await dialogs.getHarness(MatDialogHarness)
+      ).getHarness(MatButtonHarness.with({ text: 'Delete question' }))
+    ).click();
+    await settle();
+    http
+      .expectOne({ method: 'DELETE', url: `/api/exams/${examId}/questions/${makeQuestion(1).id}` })
+      .flush(null, { status: 204, statusText: 'No Content' });
+    await settle();
+    http
+      .expectOne(`/api/exams/${examId}/edit`)
+      .flush(makeExam([{ ...makeQuestion(2), position: 1 }]));
+    await settle();
+
+    expect(questionHeadings()).toEqual(['Question text 2']);
+  });
+});

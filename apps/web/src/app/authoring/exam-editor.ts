@@ -1,0 +1,279 @@
+import type { OnInit } from '@angular/core';
+import {
+  ChangeDetectionStrategy,
+  Component,
+  ElementRef,
+  Injector,
+  afterNextRender,
+  computed,
+  inject,
+  signal,
+} from '@angular/core';
+import { MatAnchor, MatButton } from '@angular/material/button';
+import { MatProgressBar } from '@angular/material/progress-bar';
+import { ActivatedRoute, RouterLink } from '@angular/router';
+import type { AuthorQuestion, Exam, QuestionBody, UpdateExamBody } from '@assay/contracts';
+import { EXAM_LIMITS } from '@assay/contracts';
+import { ApiError } from '../core/http/api-error';
+import { Notifier } from '../core/notifier';
+import { Confirmation } from '../shared/confirm-dialog';
+import { MarkdownPipe } from '../shared/markdown';
+import { AuthoringApi } from './authoring-api';
+import { ExamSettings } from './exam-settings';
+import { StatusChip } from './status-chip';
+import { examIssues, type PublishIssue } from './publish-rules';
+import { QuestionEditor, questionTypeLabels } from './question-editor';
+
+/** `null`: no question open; `'new'`: writing a new one; otherwise the id being edited. */
+type Editing = string | null;
+
+/**
+ * `/authoring/:examId`: an exam's settings, its questions (add, edit, delete, reorder) and its
+ * status (publish, unpublish, archive). Questions change only in drafts; the server enforces it,
+ * and the page says how to get there.
+ */
+@Component({
+  selector: 'app-exam-editor',
+  imports: [
+    ExamSettings,
+    MarkdownPipe,
+    MatAnchor,
+    MatButton,
+    MatProgressBar,
+    QuestionEditor,
+    RouterLink,
+    StatusChip,
+  ],
+  templateUrl: './exam-editor.html',
+  styleUrl: './exam-editor.scss',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+})
+export class ExamEditor implements OnInit {
+  private readonly api = inject(AuthoringApi);
+  private readonly notifier = inject(Notifier);
+  private readonly confirmation = inject(Confirmation);
+  private readonly host = inject<ElementRef<HTMLElement>>(ElementRef);
+  private readonly injector = inject(Injector);
+  private readonly examId = inject(ActivatedRoute).snapshot.paramMap.get('examId') ?? '';
+
+  protected readonly typeLabels = questionTypeLabels;
+  protected readonly exam = signal<Exam | null>(null);
+  protected readonly loadFailed = signal<string | null>(null);
+  protected readonly busy = signal(false);
+  protected readonly editing = signal<Editing>(null);
+  /** Shown after a publish attempt that the rules (the client's or the server's) refused. */
+  protected readonly publishIssues = signal<readonly PublishIssue[]>([]);
+
+  protected readonly questionsEditable = computed(() => this.exam()?.status === 'draft');
+  protected readonly canAddQuestion = computed(
+    () => (this.exam()?.questions.length ?? 0) < EXAM_LIMITS.questionsPerExamMax,
+  );
+  /** What each saved question still lacks before the exam can be published, by question id. */
+  protected readonly issuesByQuestion = computed(() => {
+    const byQuestion = new Map<string, string[]>();
+    for (const issue of [...examIssues(this.exam()?.questions ?? []), ...this.publishIssues()]) {
+      if (issue.questionId === undefined) continue;
+      const messages = byQuestion.get(issue.questionId) ?? [];
+      if (!messages.includes(issue.message)) messages.push(issue.message);
+      byQuestion.set(issue.questionId, messages);
+    }
+    return byQuestion;
+  });
+
+  ngOnInit(): void {
+    void this.load();
+  }
+
+  private async load(): Promise<void> {
+    try {
+      this.exam.set(await this.api.examForEditing(this.examId));
+    } catch (error) {
+      this.loadFailed.set(
+        error instanceof ApiError && error.status === 404
+          ? 'There is no exam here, or it belongs to another author.'
+          : 'The exam could not be loaded. Reload the page to try again.',
+      );
+    }
+  }
+
+  protected async saveSettings(body: UpdateExamBody): Promise<void> {
+    const exam = await this.run(() => this.api.updateExam(this.examId, body));
+    if (exam) this.notifier.confirm('Settings saved');
+  }
+
+  protected startEditing(editing: Editing): void {
+    this.editing.set(editing);
+  }
+
+  protected cancelEditing(): void {
+    const editing = this.editing();
+    this.editing.set(null);
+    this.focusAfterRender(
+      editing === 'new' || editing === null ? 'add-question' : `edit-${editing}`,
+    );
+  }
+
+  protected async saveQuestion(body: QuestionBody): Promise<void> {
+    const editing = this.editing();
+    if (editing === null) return;
+    const exam = await this.run(() =>
+      editing === 'new'
+        ? this.api.addQuestion(this.examId, body)
+        : this.api.replaceQuestion(this.examId, editing, body),
+    );
+    if (!exam) return;
+    this.editing.set(null);
+    this.clearPublishIssuesFixed(exam);
+    const saved = editing === 'new' ? exam.questions.at(-1) : undefined;
+    this.notifier.confirm(editing === 'new' ? 'Question added' : 'Question saved');
+    this.focusAfterRender(`question-${saved?.id ?? editing}-title`);
+  }
+
+  protected async deleteQuestion(question: AuthorQuestion): Promise<void> {
+    const confirmed = await this.confirmation.ask({
+      title: `Delete question ${question.position}?`,
+      message: 'The question and its choices are removed from this draft. This cannot be undone.',
+      confirmLabel: 'Delete question',
+    });
+    if (!confirmed) return;
+    const exam = await this.run(async () => {
+      await this.api.deleteQuestion(this.examId, question.id);
+      return this.api.examForEditing(this.examId);
+    });
+    if (!exam) return;
+    this.clearPublishIssuesFixed(exam);
+    this.notifier.confirm(`Question ${question.position} deleted`);
+    this.focusAfterRender('add-question');
+  }
+
+  /** Moves a question one place up (-1) or down (+1), keeping focus on the same button. */
+  protected async move(question: AuthorQuestion, offset: -1 | 1): Promise<void> {
+    const ids = this.exam()?.questions.map((q) => q.id) ?? [];
+    const from = ids.indexOf(question.id);
+    const to = from + offset;
+    if (from === -1 || to < 0 || to >= ids.length) return;
+    [ids[from], ids[to]] = [ids[to] ?? '', ids[from] ?? ''];
+    const exam = await this.run(() => this.api.reorderQuestions(this.examId, ids));
+    if (!exam) return;
+    const position = to + 1;
+    this.notifier.confirm(`Question moved to position ${position}`);
+    const direction = offset === -1 ? 'up' : 'down';
+    const atEdge = offset === -1 ? position === 1 : position === exam.questions.length;
+    const other = direction === 'up' ? 'down' : 'up';
+    this.focusAfterRender(`move-${atEdge ? other : direction}-${question.id}`);
+  }
+
+  protected async publish(): Promise<void> {
+    const exam = this.exam();
+    if (!exam) return;
+    const issues = examIssues(exam.questions);
+    this.publishIssues.set(issues);
+    if (issues.length) {
+      this.focusAfterRender('publish-issues');
+      return;
+    }
+    const confirmed = await this.confirmation.ask({
+      title: 'Publish this exam?',
+      message:
+        'It appears in the catalog and learners can start it. Its questions cannot change while ' +
+        'it is published.',
+      confirmLabel: 'Publish',
+    });
+    if (!confirmed) return;
+    const published = await this.run(() => this.api.publish(this.examId), {
+      exam_not_publishable: async () => {
+        // The server's rules have the last word: show what it found, per question.
+        const latest = await this.api.examForEditing(this.examId);
+        this.exam.set(latest);
+        const found = examIssues(latest.questions);
+        this.publishIssues.set(
+          found.length ? found : [{ message: 'The server refused to publish this exam.' }],
+        );
+        this.focusAfterRender('publish-issues');
+      },
+    });
+    if (published) this.notifier.confirm('Exam published — it is in the catalog now');
+  }
+
+  protected async unpublish(): Promise<void> {
+    const confirmed = await this.confirmation.ask({
+      title: 'Unpublish this exam?',
+      message:
+        'It leaves the catalog and nobody can start it until you publish it again. Recorded ' +
+        'results are kept. Its questions become editable.',
+      confirmLabel: 'Unpublish',
+    });
+    if (!confirmed) return;
+    const exam = await this.run(() => this.api.unpublish(this.examId));
+    if (exam) this.notifier.confirm('Exam unpublished — it is a draft again');
+  }
+
+  protected async archive(): Promise<void> {
+    const confirmed = await this.confirmation.ask({
+      title: 'Archive this exam?',
+      message:
+        'It leaves the catalog for good and can no longer be edited or published. Recorded ' +
+        'results are kept.',
+      confirmLabel: 'Archive',
+    });
+    if (!confirmed) return;
+    const exam = await this.run(() => this.api.archive(this.examId));
+    if (exam) this.notifier.confirm('Exam archived');
+  }
+
+  protected issuesOf(question: AuthorQuestion): readonly string[] {
+    return this.issuesByQuestion().get(question.id) ?? [];
+  }
+
+  /** Runs an API call that answers the updated exam; reports failures and answers `null`. */
+  private async run(
+    call: () => Promise<Exam>,
+    handlers: Partial<Record<string, () => Promise<void>>> = {},
+  ): Promise<Exam | null> {
+    this.busy.set(true);
+    try {
+      const exam = await call();
+      this.exam.set(exam);
+      return exam;
+    } catch (error) {
+      const handler = error instanceof ApiError ? handlers[error.code] : undefined;
+      if (handler) {
+        await handler().catch((e: unknown) => {
+          this.report(e);
+        });
+      } else {
+        this.report(error);
+      }
+      return null;
+    } finally {
+      this.busy.set(false);
+    }
+  }
+
+  private report(error: unknown): void {
+    if (error instanceof ApiError) {
+      if (error.notified) return;
+      if (error.code === 'exam_not_editable') {
+        this.notifier.error(`${error.message} Unpublish the exam to edit its questions.`);
+        return;
+      }
+      this.notifier.error(error.message);
+      return;
+    }
+    this.notifier.error('Something went wrong. Try again.');
+  }
+
+  /** Publish problems that no longer apply disappear as questions are fixed. */
+  private clearPublishIssuesFixed(exam: Exam): void {
+    if (this.publishIssues().length === 0) return;
+    this.publishIssues.set(examIssues(exam.questions));
+  }
+
+  /** Moves focus to the element with this id once the view shows it. */
+  private focusAfterRender(id: string): void {
+    afterNextRender(
+      () => this.host.nativeElement.querySelector<HTMLElement>(`[id="${id}"]`)?.focus(),
+      { injector: this.injector },
+    );
+  }
+}

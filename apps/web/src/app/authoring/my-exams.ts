@@ -1,0 +1,135 @@
+import { DatePipe } from '@angular/common';
+import type { OnInit } from '@angular/core';
+import {
+  ChangeDetectionStrategy,
+  Component,
+  ElementRef,
+  Injector,
+  afterNextRender,
+  inject,
+  signal,
+} from '@angular/core';
+import { FormControl, FormGroup, ReactiveFormsModule, Validators } from '@angular/forms';
+import { MatAnchor, MatButton } from '@angular/material/button';
+import { MatError, MatFormField, MatLabel } from '@angular/material/form-field';
+import { MatInput } from '@angular/material/input';
+import { MatProgressBar } from '@angular/material/progress-bar';
+import { Router, RouterLink } from '@angular/router';
+import type { AuthoredExamSummary } from '@assay/contracts';
+import { EXAM_LIMITS } from '@assay/contracts';
+import { ApiError } from '../core/http/api-error';
+import { Notifier } from '../core/notifier';
+import { AuthoringApi } from './authoring-api';
+import { required } from './required';
+import { StatusChip } from './status-chip';
+
+/** `/authoring`: the signed-in author's exams, drafts and published, and "New exam". */
+@Component({
+  selector: 'app-my-exams',
+  imports: [
+    DatePipe,
+    MatAnchor,
+    MatButton,
+    MatError,
+    MatFormField,
+    MatInput,
+    MatLabel,
+    MatProgressBar,
+    ReactiveFormsModule,
+    RouterLink,
+    StatusChip,
+  ],
+  templateUrl: './my-exams.html',
+  styleUrl: './my-exams.scss',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+})
+export class MyExams implements OnInit {
+  private readonly api = inject(AuthoringApi);
+  private readonly notifier = inject(Notifier);
+  private readonly router = inject(Router);
+  private readonly host = inject<ElementRef<HTMLElement>>(ElementRef);
+  private readonly injector = inject(Injector);
+
+  protected readonly exams = signal<readonly AuthoredExamSummary[]>([]);
+  protected readonly nextCursor = signal<string | null>(null);
+  protected readonly loading = signal(true);
+  protected readonly loadFailed = signal(false);
+  protected readonly creating = signal(false);
+  protected readonly busy = signal(false);
+  protected readonly limits = EXAM_LIMITS;
+
+  protected readonly newExam = new FormGroup({
+    title: new FormControl('', {
+      nonNullable: true,
+      validators: [required, Validators.maxLength(EXAM_LIMITS.titleMaxLength)],
+    }),
+    description: new FormControl('', {
+      nonNullable: true,
+      validators: [Validators.maxLength(EXAM_LIMITS.descriptionMaxLength)],
+    }),
+  });
+
+  ngOnInit(): void {
+    void this.loadPage(null);
+  }
+
+  protected async loadMore(): Promise<void> {
+    await this.loadPage(this.nextCursor());
+  }
+
+  protected openNewExam(): void {
+    this.creating.set(true);
+    this.focusAfterRender('new-exam-title');
+  }
+
+  protected closeNewExam(): void {
+    this.creating.set(false);
+    this.newExam.reset();
+    this.focusAfterRender('new-exam-button');
+  }
+
+  protected async create(): Promise<void> {
+    if (this.newExam.invalid) {
+      this.newExam.markAllAsTouched();
+      this.focusAfterRender('new-exam-title');
+      return;
+    }
+    this.busy.set(true);
+    try {
+      const exam = await this.api.createExam(this.newExam.getRawValue());
+      this.notifier.confirm('Draft created — now add its questions');
+      await this.router.navigate(['/authoring', exam.id]);
+    } catch (error) {
+      this.report(error);
+    } finally {
+      this.busy.set(false);
+    }
+  }
+
+  private async loadPage(cursor: string | null): Promise<void> {
+    this.loading.set(true);
+    try {
+      const page = await this.api.myExams({ cursor });
+      this.exams.update((exams) => (cursor ? [...exams, ...page.items] : page.items));
+      this.nextCursor.set(page.nextCursor);
+      this.loadFailed.set(false);
+    } catch (error) {
+      this.loadFailed.set(true);
+      this.report(error);
+    } finally {
+      this.loading.set(false);
+    }
+  }
+
+  private report(error: unknown): void {
+    if (error instanceof ApiError && error.notified) return;
+    this.notifier.error(error instanceof ApiError ? error.message : 'Something went wrong.');
+  }
+
+  private focusAfterRender(id: string): void {
+    afterNextRender(
+      () => this.host.nativeElement.querySelector<HTMLElement>(`[id="${id}"]`)?.focus(),
+      { injector: this.injector },
+    );
+  }
+}

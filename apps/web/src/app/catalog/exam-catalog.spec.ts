@@ -1,0 +1,118 @@
+import { TestbedHarnessEnvironment } from '@angular/cdk/testing/testbed';
+import { provideHttpClient, withInterceptors } from '@angular/common/http';
+import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
+import { TestBed } from '@angular/core/testing';
+import { MatButtonHarness } from '@angular/material/button/testing';
+import { MatInputHarness } from '@angular/material/input/testing';
+import { provideRouter } from '@angular/router';
+import { RouterTestingHarness } from '@angular/router/testing';
+import type { ExamSummary, ExamSummaryPage } from '@assay/contracts';
+import { problemInterceptor } from '../core/http/problem-interceptor';
+import { PAGE_NAVIGATION } from '../core/page-navigation';
+import { ExamCatalog } from './exam-catalog';
+
+function exam(n: number): ExamSummary {
+  return {
+    id: `00000000-0000-4000-8000-00000000000${n}`,
+    title: `Exam ${n}`,
+    description: `About exam ${n}`,
+    questionCount: 10,
+    maxScore: 10,
+    timeLimitMinutes: 20,
+    maxAttempts: null,
+    passMark: 70,
+    reviewPolicy: 'show_answers',
+    authorName: 'Assay samples',
+    publishedAt: null,
+  };
+}
+
+describe('ExamCatalog', () => {
+  let http: HttpTestingController;
+
+  beforeEach(() => {
+    TestBed.configureTestingModule({
+      providers: [
+        provideRouter([{ path: 'exams', component: ExamCatalog }]),
+        provideHttpClient(withInterceptors([problemInterceptor])),
+        provideHttpClientTesting(),
+        { provide: PAGE_NAVIGATION, useValue: { assign: vi.fn() } },
+      ],
+    });
+    http = TestBed.inject(HttpTestingController);
+  });
+
+  afterEach(() => {
+    http.verify();
+  });
+
+  async function open() {
+    const harness = await RouterTestingHarness.create();
+    await harness.navigateByUrl('/exams');
+    return harness;
+  }
+
+  async function settle(harness: RouterTestingHarness): Promise<void> {
+    await new Promise((resolve) => setTimeout(resolve));
+    await harness.fixture.whenStable();
+  }
+
+  function titles(harness: RouterTestingHarness): string[] {
+    return [...(harness.routeNativeElement?.querySelectorAll('.exam-title') ?? [])].map((e) =>
+      e.textContent.trim(),
+    );
+  }
+
+  it('lists published exams with their facts and loads the next page with the cursor', async () => {
+    const harness = await open();
+    const first: ExamSummaryPage = { items: [exam(1), exam(2)], nextCursor: 'abc' };
+    http.expectOne('/api/exams?limit=12').flush(first);
+    await settle(harness);
+
+    expect(titles(harness)).toEqual(['Exam 1', 'Exam 2']);
+    expect(harness.routeNativeElement?.textContent).toContain('20 minutes');
+    const loader = TestbedHarnessEnvironment.loader(harness.fixture);
+    await (await loader.getHarness(MatButtonHarness.with({ text: 'Load more exams' }))).click();
+    http.expectOne('/api/exams?cursor=abc&limit=12').flush({ items: [exam(3)], nextCursor: null });
+    await settle(harness);
+
+    expect(titles(harness)).toEqual(['Exam 1', 'Exam 2', 'Exam 3']);
+    expect(
+      await loader.getAllHarnesses(MatButtonHarness.with({ text: 'Load more exams' })),
+    ).toEqual([]);
+  });
+
+  it('searches once the learner stops typing, and says when nothing matches', async () => {
+    const harness = await open();
+    http.expectOne('/api/exams?limit=12').flush({ items: [exam(1)], nextCursor: null });
+    await settle(harness);
+    const loader = TestbedHarnessEnvironment.loader(harness.fixture);
+    const search = await loader.getHarness(MatInputHarness);
+
+    await search.setValue('stat');
+    await search.setValue('statistics');
+    http.expectNone(() => true);
+    await new Promise((resolve) => setTimeout(resolve, 350));
+    http.expectOne('/api/exams?q=statistics&limit=12').flush({ items: [], nextCursor: null });
+    await settle(harness);
+
+    expect(harness.routeNativeElement?.querySelector('h2')?.textContent).toContain(
+      'No exams match “statistics”',
+    );
+  });
+
+  it('shows an error with a way to try again', async () => {
+    const harness = await open();
+    http
+      .expectOne('/api/exams?limit=12')
+      .flush({ code: 'internal_error' }, { status: 500, statusText: 'Server Error' });
+    await settle(harness);
+    expect(harness.routeNativeElement?.textContent).toContain('Something went wrong');
+
+    const loader = TestbedHarnessEnvironment.loader(harness.fixture);
+    await (await loader.getHarness(MatButtonHarness.with({ text: 'Try again' }))).click();
+    http.expectOne('/api/exams?limit=12').flush({ items: [exam(1)], nextCursor: null });
+    await settle(harness);
+    expect(titles(harness)).toEqual(['Exam 1']);
+  });
+});

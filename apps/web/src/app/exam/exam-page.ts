@@ -1,0 +1,138 @@
+import type { OnInit } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, inject, input, signal } from '@angular/core';
+import { DatePipe } from '@angular/common';
+import { MatAnchor, MatButton } from '@angular/material/button';
+import { MatProgressBar } from '@angular/material/progress-bar';
+import { Title } from '@angular/platform-browser';
+import { Router, RouterLink } from '@angular/router';
+import type { ExamDetail, MyAttemptRow } from '@assay/contracts';
+import { Auth } from '../core/auth/auth';
+import { Notifier } from '../core/notifier';
+import { PRODUCT_NAME } from '../core/page-title-strategy';
+import { ExamFacts } from '../shared/exam-facts';
+import { formatPercentage, formatTimeLimit, plural } from '../shared/formatting';
+import { LearnerApi } from '../shared/learner-api';
+import { MarkdownPipe } from '../shared/markdown';
+import { asApiError, problemMessage } from '../shared/problem';
+
+type LoadState = 'loading' | 'ready' | 'not-found' | 'error';
+
+/** Enough history to find this exam's attempts for nearly every learner. */
+const HISTORY_PAGE = 100;
+
+/** One published exam: what it is about, its rules, and the way in (start, resume or sign in). */
+@Component({
+  selector: 'app-exam-page',
+  imports: [DatePipe, ExamFacts, MarkdownPipe, MatAnchor, MatButton, MatProgressBar, RouterLink],
+  templateUrl: './exam-page.html',
+  styleUrl: './exam-page.scss',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+})
+export class ExamPage implements OnInit {
+  readonly examId = input.required<string>();
+
+  private readonly api = inject(LearnerApi);
+  private readonly router = inject(Router);
+  private readonly notifier = inject(Notifier);
+  private readonly title = inject(Title);
+  protected readonly auth = inject(Auth);
+
+  protected readonly state = signal<LoadState>('loading');
+  protected readonly errorMessage = signal('');
+  protected readonly exam = signal<ExamDetail | null>(null);
+  /** The learner's attempts at this exam, newest first; `null` until known. */
+  protected readonly myAttempts = signal<readonly MyAttemptRow[] | null>(null);
+  protected readonly starting = signal(false);
+  protected readonly percent = formatPercentage;
+
+  protected readonly canTake = computed(() => this.auth.signedIn() && this.auth.can('take:exams'));
+  protected readonly inProgress = computed(
+    () => this.myAttempts()?.find((attempt) => attempt.state === 'in_progress') ?? null,
+  );
+  protected readonly graded = computed(
+    () => this.myAttempts()?.filter((attempt) => attempt.state !== 'in_progress') ?? [],
+  );
+  protected readonly attemptsLeft = computed(() => {
+    const exam = this.exam();
+    const attempts = this.myAttempts();
+    if (!exam || exam.maxAttempts === null || attempts === null) return null;
+    return Math.max(0, exam.maxAttempts - attempts.length);
+  });
+  protected readonly startNote = computed(() => {
+    const exam = this.exam();
+    if (!exam) return '';
+    const time =
+      exam.timeLimitMinutes === null
+        ? 'There is no time limit.'
+        : `You will have ${formatTimeLimit(exam.timeLimitMinutes)}; the clock starts when you start.`;
+    const left = this.attemptsLeft();
+    const attempts = left === null ? '' : ` You have ${plural(left, 'attempt', 'attempts')} left.`;
+    return `${time} Answers are saved as you go.${attempts}`;
+  });
+
+  ngOnInit(): void {
+    void this.load();
+  }
+
+  protected signIn(): void {
+    this.auth.signIn(this.router.url);
+  }
+
+  protected signUp(): void {
+    this.auth.signUp(this.router.url);
+  }
+
+  protected retry(): void {
+    void this.load();
+  }
+
+  protected async start(): Promise<void> {
+    const exam = this.exam();
+    if (!exam || this.starting()) return;
+    this.starting.set(true);
+    try {
+      const attempt = await this.api.startAttempt(exam.id);
+      await this.router.navigate(['/attempts', attempt.id]);
+    } catch (error) {
+      const apiError = asApiError(error);
+      if (!apiError?.notified) {
+        this.notifier.error(
+          apiError?.code === 'max_attempts_reached'
+            ? 'You have used every attempt this exam allows.'
+            : problemMessage(error, 'The exam could not be started. Try again.'),
+        );
+      }
+      if (apiError?.code === 'max_attempts_reached') void this.loadMyAttempts(exam.id);
+    } finally {
+      this.starting.set(false);
+    }
+  }
+
+  private async load(): Promise<void> {
+    this.state.set('loading');
+    try {
+      const exam = await this.api.getExam(this.examId());
+      this.exam.set(exam);
+      this.title.setTitle(`${exam.title} · ${PRODUCT_NAME}`);
+      this.state.set('ready');
+      if (this.canTake()) void this.loadMyAttempts(exam.id);
+    } catch (error) {
+      if (asApiError(error)?.status === 404) {
+        this.state.set('not-found');
+        return;
+      }
+      this.errorMessage.set(problemMessage(error, 'The exam could not be loaded.'));
+      this.state.set('error');
+    }
+  }
+
+  private async loadMyAttempts(examId: string): Promise<void> {
+    try {
+      const page = await this.api.myAttempts({ limit: HISTORY_PAGE });
+      this.myAttempts.set(page.items.filter((attempt) => attempt.examId === examId));
+    } catch {
+      // Without the history the page still offers "Start exam"; the server resumes if need be.
+      this.myAttempts.set([]);
+    }
+  }
+}

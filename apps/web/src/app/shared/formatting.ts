@@ -1,0 +1,30 @@
+/** "20 minutes", "1 hour 30 minutes", or "No time limit". */
+export function formatTimeLimit(minutes: number | null): string {
+  if (minutes === null) return 'No time limit';
+  const hours = Math.floor(minutes / 60);
+  const rest = minutes % 60;
+  const parts: string[] = [];
+  if (hours) parts.push(`${hours} ${hours === 1 ? 'hour' : 'hours'}`);
+  if (rest || !hours) parts.push(`${rest} ${rest === 1 ? 'minute' : 'minutes'}`);
+  return parts.join(' ');
+}
+
+export function plural(count: number, one: string, many: string): string {
+  return `${count} ${count === 1 ? one : many}`;
+}
+
+/** A duration for people: "45 s", "12 min 5 s", "1 h 3 min". */
+export function formatDuration(totalSeconds: number): string {
+  const seconds = Math.max(0, Math.round(totalSeconds));
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  const s = seconds % 60;
+  if (h) return m ? `${h} h ${m} min` : `${h} h`;
+  if (m) return s ? `${m} min ${s} s` : `${m} min`;
+  return `${s} s`;
+}
+
+/** A percentage with at most one decimal: "70 %", "66.7 %". */
+export function formatPercentage(value: number): string {
+  return `${Math.round(value * 10) / 10} %`;
+}

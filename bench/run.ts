@@ -1,0 +1,310 @@
+// `npm run bench`: Assay's throughput and latency side by side with a bare Fastify "hello world"
+// measured in the same run on the same machine (the ceiling). Loopback only, bounded in time.
+//
+//   BENCH_SECONDS      seconds per measured read scenario (default 8)
+//   BENCH_CONNECTIONS  concurrent connections for read scenarios (default 32)
+//
+// Assay runs as `npm start` runs it (own process, SQLite file, migrations, sample exams), with
+// LOG_LEVEL=warn so that request logging does not dominate what is measured.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import { assayCli, browse, CookieJar, json, startService, type Service } from './support.ts';
+
+const seconds = Number(process.env['BENCH_SECONDS'] ?? 8);
+const connections = Number(process.env['BENCH_CONNECTIONS'] ?? 32);
+
+interface Figure {
+  scenario: string;
+  requestsPerSecond: number;
+  p50: number;
+  p99: number;
+  errors: number;
+}
+
+async function load(
+  scenario: string,
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<Figure> {
+  const options = { url, headers, connections, pipelining: 1 };
+  await autocannon({ ...options, duration: 2 }); // warm-up: JIT, caches, connection setup
+  const result = await autocannon({ ...options, duration: seconds });
+  return {
+    scenario,
+    requestsPerSecond: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors + result.timeouts + result.non2xx,
+  };
+}
+
+interface Client {
+  client_id: string;
+  client_secret: string;
+}
+
+async function clientToken(assay: Service, client: Client): Promise<string> {
+  const response = await fetch(`${assay.url}/oidc/token`, {
+    method: 'POST',
+    headers: {
+      authorization: `Basic ${Buffer.from(`${client.client_id}:${client.client_secret}`).toString('base64')}`,
+      'content-type': 'application/x-www-form-urlencoded',
+    },
+    body: new URLSearchParams({ grant_type: 'client_credentials' }).toString(),
+  });
+  return (await json<{ access_token: string }>(response)).access_token;
+}
+
+function api(assay: Service, token: string) {
+  return async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+    const response = await fetch(assay.url + path, {
+      method,
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body: body === undefined ? null : JSON.stringify(body),
+    });
+    return response.status === 204 ? (undefined as T) : json<T>(response);
+  };
+}
+
+interface AttemptView {
+  id: string;
+  questions: { id: string; choices: { id: string }[] }[];
+}
+
+/** A published exam of 20 single-choice questions with four choices each. */
+async function createExam(author: ReturnType<typeof api>, n: number): Promise<string> {
+  const exam = await author<{ id: string }>('POST', '/api/exams', {
+    title: `Benchmark exam ${n}`,
+    description: 'Twenty questions, four choices each.',
+    passMark: 50,
+  });
+  for (let q = 1; q <= 20; q++) {
+    await author('POST', `/api/exams/${exam.id}/questions`, {
+      type: 'single_choice',
+      text: `Question ${q}: which choice is the second one?`,
+      explanation: 'The second choice is the second one.',
+      choices: [1, 2, 3, 4].map((c) => ({ text: `Choice ${c}`, correct: c === 2 })),
+    });
+  }
+  await author('POST', `/api/exams/${exam.id}/publish`);
+  return exam.id;
+}
+
+async function pool<T>(items: T[], concurrency: number, work: (item: T) => Promise<void>) {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, items.length) }, async () => {
+      while (next < items.length) {
+        const item = items[next++] as T;
+        await work(item);
+      }
+    }),
+  );
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+}
+
+interface Learner {
+  call: ReturnType<typeof api>;
+  token: string;
+}
+
+/** Starts one attempt per (learner, exam) and saves an answer to each of its 20 questions. */
+async function prepareAttempts(learners: Learner[], examIds: string[]) {
+  const pairs = learners.flatMap((learner) => examIds.map((examId) => ({ learner, examId })));
+  const ready: { learner: Learner; attemptId: string }[] = [];
+  await pool(pairs, 16, async ({ learner, examId }) => {
+    const attempt = await learner.call<AttemptView>('POST', `/api/exams/${examId}/attempts`);
+    await learner.call('PUT', `/api/attempts/${attempt.id}/answers`, {
+      answers: attempt.questions.map((question, i) => ({
+        questionId: question.id,
+        choiceIds: [question.choices[i % 4]?.id],
+        revision: 1,
+      })),
+    });
+    ready.push({ learner, attemptId: attempt.id });
+  });
+  return ready;
+}
+
+async function submit(assay: Service, token: string, attemptId: string): Promise<void> {
+  const response = await fetch(`${assay.url}/api/attempts/${attemptId}/submit`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}` },
+  });
+  await response.arrayBuffer();
+  if (response.status !== 200) throw new Error(`submit answered ${response.status}`);
+}
+
+/** As many graded submissions as the server takes, 16 in flight at a time. */
+async function submissionsAtFullSpeed(assay: Service, learners: Learner[], examIds: string[]) {
+  const latencies: number[] = [];
+  let busySeconds = 0;
+  for (let round = 0; round < 6; round++) {
+    const attempts = await prepareAttempts(learners, examIds);
+    const started = performance.now();
+    await pool(attempts, 16, async ({ learner, attemptId }) => {
+      const sent = performance.now();
+      await submit(assay, learner.token, attemptId);
+      latencies.push(performance.now() - sent);
+    });
+    busySeconds += (performance.now() - started) / 1000;
+  }
+  latencies.sort((a, b) => a - b);
+  return {
+    scenario: 'graded submission, 20 questions (max)',
+    requestsPerSecond: latencies.length / busySeconds,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    errors: 0,
+  };
+}
+
+/**
+ * Submissions sent on a fixed schedule (open loop) at `rate` per second. Latency counts from the
+ * moment a request was due, so a stall shows up instead of hiding in a shorter queue.
+ */
+async function submissionsAtRate(
+  assay: Service,
+  learners: Learner[],
+  examIds: string[],
+  rate: number,
+) {
+  const latencies: number[] = [];
+  for (let round = 0; round < 4; round++) {
+    const attempts = await prepareAttempts(learners, examIds);
+    const start = performance.now() + 20;
+    await Promise.all(
+      attempts.map(async ({ learner, attemptId }, i) => {
+        const due = start + (i * 1000) / rate;
+        const wait = due - performance.now();
+        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+        await submit(assay, learner.token, attemptId);
+        latencies.push(performance.now() - due);
+      }),
+    );
+  }
+  latencies.sort((a, b) => a - b);
+  return {
+    scenario: `graded submission at ${Math.round(rate)}/s`,
+    requestsPerSecond: rate,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    errors: 0,
+  };
+}
+
+/** Signs a user in through the BFF exactly as a browser would; returns the cookie jar. */
+async function signInThroughBff(assay: Service, login: string, password: string) {
+  const jar = new CookieJar();
+  const page = await browse(jar, `${assay.url}/bff/login?returnTo=/`);
+  const uid = /\/interaction\/([^/?#]+)/.exec(page.url)?.[1];
+  if (uid === undefined) throw new Error(`Sign-in did not reach the interaction page: ${page.url}`);
+  const answer = await fetch(`${assay.url}/interaction/${uid}/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', cookie: jar.header() },
+    body: JSON.stringify({ login, password }),
+  });
+  jar.store(answer);
+  const { redirectTo } = await json<{ redirectTo: string }>(answer);
+  await browse(jar, new URL(redirectTo, assay.url).toString());
+  if (jar.get('XSRF-TOKEN') === undefined) throw new Error('The BFF did not set a session');
+  return jar;
+}
+
+const dataDir = mkdtempSync(join(tmpdir(), 'assay-bench-'));
+const databaseUrl = `sqlite:${join(dataDir, 'assay.db')}`;
+const services: Service[] = [];
+try {
+  const hello = await startService('bench/hello-server.ts', {}, '/');
+  services.push(hello);
+  const assay = await startService(
+    'apps/server/src/server.ts',
+    { DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn' },
+    '/readyz',
+  );
+  services.push(assay);
+  const cli = (args: string[], stdin?: string) =>
+    assayCli(args, { DATABASE_URL: databaseUrl }, stdin);
+
+  console.log('Setting up: machine clients, exams, a signed-in user …');
+  const authorClient = JSON.parse(
+    await cli(['clients', 'create', '--name', 'bench-author', '--scope', 'manage:exams']),
+  ) as Client;
+  const author = api(assay, await clientToken(assay, authorClient));
+  const examIds: string[] = [];
+  for (let n = 1; n <= 25; n++) examIds.push(await createExam(author, n));
+
+  const learners: Learner[] = [];
+  for (let n = 1; n <= 16; n++) {
+    const client = JSON.parse(
+      await cli(['clients', 'create', '--name', `bench-learner-${n}`, '--scope', 'take:exams']),
+    ) as Client;
+    const token = await clientToken(assay, client);
+    learners.push({ token, call: api(assay, token) });
+  }
+
+  const reader = learners[0] as Learner;
+  const readerAttempt = await reader.call<AttemptView>('POST', `/api/exams/${examIds[0]}/attempts`);
+
+  const password = 'correct horse battery staple';
+  await cli(
+    ['users', 'create', '--username', 'bench', '--email', 'bench@example.org', '--name', 'Bench'],
+    `${password}\n`,
+  );
+  const jar = await signInThroughBff(assay, 'bench', password);
+  const started = await fetch(`${assay.url}/api/exams/${examIds[0]}/attempts`, {
+    method: 'POST',
+    headers: { cookie: jar.header(), 'x-xsrf-token': jar.get('XSRF-TOKEN') ?? '' },
+  });
+  const cookieAttempt = await json<AttemptView>(started);
+
+  console.log(`Measuring (${seconds} s per read scenario, ${connections} connections) …`);
+  const figures: Figure[] = [];
+  figures.push(await load('hello world (bare Fastify)', `${hello.url}/`));
+  figures.push(await load('public catalog GET /api/exams', `${assay.url}/api/exams`));
+  figures.push(
+    await load('authenticated read, bearer', `${assay.url}/api/attempts/${readerAttempt.id}`, {
+      authorization: `Bearer ${reader.token}`,
+    }),
+  );
+  figures.push(
+    await load('authenticated read, BFF cookie', `${assay.url}/api/attempts/${cookieAttempt.id}`, {
+      cookie: jar.header(),
+    }),
+  );
+  const full = await submissionsAtFullSpeed(assay, learners, examIds);
+  figures.push(full);
+  figures.push(await submissionsAtRate(assay, learners, examIds, full.requestsPerSecond / 2));
+
+  const ceiling = figures[0]?.requestsPerSecond ?? 1;
+  console.log('');
+  console.log(
+    `${'scenario'.padEnd(40)} ${'req/s'.padStart(9)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'× hello'.padStart(8)} ${'errors'.padStart(7)}`,
+  );
+  for (const f of figures) {
+    console.log(
+      `${f.scenario.padEnd(40)} ${f.requestsPerSecond.toFixed(0).padStart(9)} ${f.p50.toFixed(2).padStart(8)} ${f.p99.toFixed(2).padStart(8)} ${(f.requestsPerSecond / ceiling).toFixed(2).padStart(8)} ${String(f.errors).padStart(7)}`,
+    );
+  }
+  const bearer = figures[2];
+  const atHalf = figures[5];
+  console.log('');
+  console.log('Targets (issue 4):');
+  console.log(
+    `  authenticated read ≥ 0.5 × hello world: ${((bearer?.requestsPerSecond ?? 0) / ceiling).toFixed(2)}`,
+  );
+  console.log(`  graded submissions > 2,000/s on SQLite: ${full.requestsPerSecond.toFixed(0)}/s`);
+  console.log(`  p99 < 20 ms at half that rate: ${(atHalf?.p99 ?? 0).toFixed(2)} ms`);
+} finally {
+  for (const service of services.reverse()) await service.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+}

@@ -1,0 +1,172 @@
+// Identity journey in the browser: a visitor signs up from the toolbar, comes back signed in
+// with their name in the toolbar, signs out, and signs in again with their email address; a
+// wrong password is refused with a clear message. Runs against the real server and its embedded
+// OpenID provider, under the production CSP, with axe on both forms.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import {
+  launchBrowser,
+  openPage,
+  screenshot,
+  seriousAccessibilityViolations,
+} from './support/browser.ts';
+import { startAssay, type RunningServer } from './support/server.ts';
+
+const visitor = {
+  username: 'ada',
+  email: 'ada@example.org',
+  displayName: 'Ada Lovelace',
+  password: 'the analytical engine weaves algebraic patterns',
+};
+
+/**
+ * The problems a page may show on purpose: Chromium logs every 4xx answer to `fetch` as a console
+ * error, and a refused password is one; and signing in and out hand the whole page to the server,
+ * so Chromium reports whatever the page still had in flight (a lazy chunk, the tail of a JSON
+ * answer) as `net::ERR_ABORTED`. The journeys assert what the user sees after each step, so a
+ * request that really failed still fails the test. Anything else counts as a problem.
+ */
+function unexpected(problems: readonly string[], allowedStatuses: readonly number[] = []) {
+  return problems.filter(
+    (problem) =>
+      !/^request failed: \S+ net::ERR_ABORTED$/.test(problem.trim()) &&
+      !allowedStatuses.some((status) =>
+        problem.startsWith(
+          `console: Failed to load resource: the server responded with a status of ${status} `,
+        ),
+      ),
+  );
+}
+
+async function expectNoSeriousViolations(page: Page, what: string): Promise<void> {
+  const violations = await seriousAccessibilityViolations(page);
+  assert.deepEqual(violations, [], `no serious or critical axe violations on ${what}`);
+}
+
+describe('signing up, out and in', () => {
+  let server: RunningServer;
+  let browser: Browser;
+
+  before(async () => {
+    server = await startAssay();
+    browser = await launchBrowser();
+  });
+
+  after(async () => {
+    await browser.close();
+    const exitCode = await server.stop();
+    assert.equal(exitCode, 0, `Assay should shut down cleanly on SIGTERM:\n${server.logs()}`);
+  });
+
+  it('signs up from the toolbar, signs out, and signs in again with the email address', async () => {
+    const { page, problems } = await openPage(browser);
+    await page.goto(server.url);
+    const toolbar = page.getByRole('banner');
+
+    // Sign up from the toolbar: the provider shows the web app's "Create account" form.
+    await toolbar.getByRole('button', { name: 'Sign up' }).click();
+    await page.waitForURL(/\/interaction\/[^/]+$/);
+    await page.getByRole('heading', { level: 1, name: 'Create your Assay account' }).waitFor();
+    assert.equal(
+      await page.getByRole('tab', { name: 'Create account' }).getAttribute('aria-selected'),
+      'true',
+    );
+    assert.match(await page.title(), /^Create account · Assay$/);
+    await expectNoSeriousViolations(page, 'the sign-up form');
+    await screenshot(page, 'auth-sign-up');
+
+    await page.getByLabel('Username', { exact: true }).fill(visitor.username);
+    await page.getByLabel('Email', { exact: true }).fill(visitor.email);
+    await page.getByLabel('Display name', { exact: true }).fill(visitor.displayName);
+    await page.getByLabel('Password', { exact: true }).fill(visitor.password);
+    await page.getByRole('button', { name: 'Create account' }).click();
+
+    // Back where sign-up started, signed in.
+    await page.waitForURL(`${server.url}/`);
+    const account = toolbar.getByRole('button', { name: visitor.displayName });
+    await account.waitFor();
+    assert.equal(await toolbar.getByRole('button', { name: 'Sign in' }).count(), 0);
+    await screenshot(page, 'auth-signed-in');
+
+    // Sign out from the account menu, by keyboard.
+    await account.focus();
+    await page.keyboard.press('Enter');
+    const signOut = page.getByRole('menuitem', { name: 'Sign out' });
+    await signOut.waitFor();
+    await screenshot(page, 'auth-account-menu');
+    for (
+      let i = 0;
+      i < 5 && !(await signOut.evaluate((el) => el === document.activeElement));
+      i++
+    ) {
+      await page.keyboard.press('ArrowDown');
+    }
+    await page.keyboard.press('Enter');
+    await toolbar.getByRole('button', { name: 'Sign in' }).waitFor();
+    assert.equal(new URL(page.url()).pathname, '/');
+    assert.equal(await toolbar.getByRole('button', { name: visitor.displayName }).count(), 0);
+
+    // Sign in again, with the email address this time.
+    await toolbar.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(/\/interaction\/[^/]+$/);
+    await page.getByRole('heading', { level: 1, name: 'Sign in to Assay' }).waitFor();
+    assert.match(await page.title(), /^Sign in · Assay$/);
+    await expectNoSeriousViolations(page, 'the sign-in form');
+    await screenshot(page, 'auth-sign-in');
+
+    await page.getByLabel('Username or email').fill(visitor.email);
+    await page.getByLabel('Password', { exact: true }).fill(visitor.password);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+
+    await page.waitForURL(`${server.url}/`);
+    await toolbar.getByRole('button', { name: visitor.displayName }).waitFor();
+
+    assert.deepEqual(unexpected(problems), []);
+    await page.context().close();
+  });
+
+  it('refuses a wrong password with a message, and keeps the visitor on the form', async () => {
+    const { page, problems } = await openPage(browser);
+    await page.goto(server.url);
+    await page.getByRole('banner').getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Sign in to Assay' }).waitFor();
+    const signInPage = page.url();
+
+    await page.getByLabel('Username or email').fill(visitor.username);
+    await page.getByLabel('Password', { exact: true }).fill('not the right passphrase');
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+
+    await page.getByText('Wrong username/email or password.').waitFor();
+    assert.equal(page.url(), signInPage);
+    assert.equal(
+      await page.getByRole('button', { name: 'Sign in', exact: true }).isEnabled(),
+      true,
+    );
+    await expectNoSeriousViolations(page, 'the sign-in form showing an error');
+    await screenshot(page, 'auth-wrong-password');
+
+    // The same message for an account that does not exist.
+    await page.getByLabel('Username or email').fill('nobody@example.org');
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.getByText('Wrong username/email or password.').waitFor();
+
+    assert.deepEqual(unexpected(problems, [401]), []);
+    await page.context().close();
+  });
+
+  it('says when a sign-in page has expired and offers to start again', async () => {
+    const { page, problems } = await openPage(browser);
+    await page.goto(`${server.url}/interaction/no-such-interaction`);
+    await page.getByRole('heading', { level: 1, name: 'This sign-in link has expired' }).waitFor();
+    assert.match(await page.title(), /^Sign-in link expired · Assay$/);
+    await expectNoSeriousViolations(page, 'the expired sign-in page');
+    await screenshot(page, 'auth-expired');
+
+    await page.getByRole('link', { name: 'Start again' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Sign in to Assay' }).waitFor();
+
+    assert.deepEqual(unexpected(problems, [404]), []);
+    await page.context().close();
+  });
+});

@@ -1,0 +1,273 @@
+// The learner's journey in the browser, on a fresh database with the sample exams: browse the
+// catalog, sign up from an exam's page, take the exam (answers saved as they are chosen, a reload
+// in the middle resumes with every answer intact), submit, read the result, and find it again in
+// "My results". Every page is checked with axe and photographed; no console errors are allowed.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import {
+  launchBrowser,
+  openPage,
+  screenshot,
+  seriousAccessibilityViolations,
+} from './support/browser.ts';
+import { fillSignUp, unexpectedProblems } from './support/accounts.ts';
+import { startAssay, type RunningServer } from './support/server.ts';
+
+const learner = {
+  username: 'grace',
+  email: 'grace@example.org',
+  displayName: 'Grace Hopper',
+  password: 'a ship in port is safe but that is not what ships are for',
+};
+
+const EXAM_TITLE = 'TypeScript fundamentals';
+const QUESTION_COUNT = 10;
+
+/**
+ * Signing up hands the whole page to the server and back, so Chromium reports what the page still
+ * had in flight then (the form's own request, the app's "who am I?") as `net::ERR_ABORTED`. Those
+ * are tolerated only while that hand-over happens; everywhere else any problem fails the journey.
+ */
+function abortedByNavigation(problem: string): boolean {
+  return /^request failed: \S+ net::ERR_ABORTED$/.test(problem.trim());
+}
+
+async function expectNoSeriousViolations(page: Page, what: string): Promise<void> {
+  const violations = await seriousAccessibilityViolations(page);
+  assert.deepEqual(violations, [], `no serious or critical axe violations on ${what}`);
+}
+
+function saveStatus(page: Page) {
+  return page.getByTestId('save-status');
+}
+
+async function waitUntilSaved(page: Page): Promise<void> {
+  await page.waitForFunction(
+    () => document.querySelector('[data-testid="save-status"]')?.textContent.trim() === 'Saved',
+  );
+}
+
+/** Answers the question on screen with its first choice; returns that choice's label. */
+async function answerShownQuestion(page: Page): Promise<string> {
+  const main = page.getByRole('main');
+  const radios = main.getByRole('radio');
+  const choice = (await radios.count()) > 0 ? radios.first() : main.getByRole('checkbox').first();
+  const label = (
+    await choice.evaluate((input) => input.closest('label, .mdc-form-field')?.textContent ?? '')
+  ).trim();
+  await choice.check();
+  await waitUntilSaved(page);
+  return label;
+}
+
+async function questionHeading(page: Page): Promise<string> {
+  return (await page.locator('#question-heading').textContent())?.trim() ?? '';
+}
+
+describe('a learner takes an exam', () => {
+  let server: RunningServer;
+  let browser: Browser;
+
+  before(async () => {
+    server = await startAssay();
+    browser = await launchBrowser();
+  });
+
+  after(async () => {
+    await browser.close();
+    const exitCode = await server.stop();
+    assert.equal(exitCode, 0, `Assay should shut down cleanly on SIGTERM:\n${server.logs()}`);
+  });
+
+  it('browses the catalog, signs up, takes an exam with a reload in the middle, and sees the result', async () => {
+    const { page, problems } = await openPage(browser, { viewport: { width: 1280, height: 900 } });
+    await page.goto(server.url);
+
+    // The home page leads to the catalog.
+    await page.getByRole('main').getByRole('link', { name: 'Browse exams' }).click();
+    await page.waitForURL(`${server.url}/exams`);
+    await page.getByRole('heading', { level: 1, name: 'Exams' }).waitFor();
+    const catalog = page.getByRole('list', { name: 'Exams' });
+    await catalog.getByRole('link', { name: EXAM_TITLE }).waitFor();
+    assert.ok((await catalog.getByRole('listitem').count()) >= 3, 'the sample exams are listed');
+    assert.match(await page.title(), /^Exams · Assay$/);
+    await expectNoSeriousViolations(page, 'the catalog');
+    await screenshot(page, 'learner-catalog');
+
+    // Search narrows the list; the address keeps the search.
+    await page.getByLabel('Search exams').fill('statistics');
+    await page.waitForURL(`${server.url}/exams?q=statistics`);
+    await page.getByRole('status').getByText('1 exam matching “statistics”').waitFor();
+    assert.equal(await catalog.getByRole('listitem').count(), 1);
+    await page.getByLabel('Search exams').fill('no such exam anywhere');
+    await page.getByRole('heading', { name: 'No exams match “no such exam anywhere”' }).waitFor();
+    await screenshot(page, 'learner-catalog-empty');
+    await page.getByRole('button', { name: 'Clear the search' }).click();
+    await catalog.getByRole('link', { name: EXAM_TITLE }).click();
+
+    // The exam's page, as a visitor: the description from Markdown, the facts, a way in.
+    await page.getByRole('heading', { level: 1, name: EXAM_TITLE }).waitFor();
+    const examUrl = page.url();
+    assert.match(examUrl, /\/exams\/[0-9a-f-]{36}$/);
+    await page.getByRole('main').locator('.markdown strong', { hasText: '20 minutes' }).waitFor();
+    await page.getByRole('term').filter({ hasText: 'Time limit' }).waitFor();
+    await page.getByRole('button', { name: 'Sign in to take this exam' }).waitFor();
+    await expectNoSeriousViolations(page, 'the exam page (visitor)');
+    await screenshot(page, 'learner-exam-visitor');
+
+    // Sign up from there and come back to the same exam, signed in.
+    const beforeSignUp = problems.length;
+    await page.getByRole('button', { name: 'Create an account' }).click();
+    await fillSignUp(page, learner);
+    await page.waitForURL(examUrl);
+    await page.getByRole('banner').getByRole('button', { name: learner.displayName }).waitFor();
+    problems.splice(
+      beforeSignUp,
+      problems.length - beforeSignUp,
+      ...problems.slice(beforeSignUp).filter((problem) => !abortedByNavigation(problem)),
+    );
+    const start = page.getByRole('button', { name: 'Start exam' });
+    await start.waitFor();
+    await expectNoSeriousViolations(page, 'the exam page (learner)');
+    await screenshot(page, 'learner-exam-signed-in');
+
+    // Take it: one question at a time, with the countdown and the navigator.
+    await start.click();
+    await page.waitForURL(/\/attempts\/[0-9a-f-]{36}(\?.*)?$/);
+    const attemptPath = new URL(page.url()).pathname;
+    await page.getByRole('heading', { level: 1, name: EXAM_TITLE }).waitFor();
+    assert.equal(await questionHeading(page), `Question 1 of ${QUESTION_COUNT}`);
+    assert.match(
+      (await page.getByTestId('countdown').textContent()) ?? '',
+      /^\s*(20:00|19:5\d)\s*$/,
+    );
+    await page.getByText(`0 of ${QUESTION_COUNT} answered`).waitFor();
+    await expectNoSeriousViolations(page, 'the exam player');
+    await screenshot(page, 'learner-player-start');
+
+    // Answer the first question by keyboard alone: Tab into the choices, Space to choose.
+    await page.locator('#question-heading').focus();
+    for (let i = 0; i < 10; i++) {
+      await page.keyboard.press('Tab');
+      const role = await page.evaluate(() => document.activeElement?.getAttribute('type'));
+      if (role === 'radio' || role === 'checkbox') break;
+    }
+    await page.keyboard.press('Space');
+    await waitUntilSaved(page);
+    await page.getByText(`1 of ${QUESTION_COUNT} answered`).waitFor();
+
+    // Then three more with the pointer, moving on with "Next".
+    const chosen = new Map<string, string>();
+    for (let n = 2; n <= 4; n++) {
+      await page.getByRole('button', { name: 'Next', exact: true }).click();
+      assert.equal(await questionHeading(page), `Question ${n} of ${QUESTION_COUNT}`);
+      const questionText = (await page.locator('#question-text').textContent()) ?? '';
+      chosen.set(questionText.trim(), await answerShownQuestion(page));
+    }
+    assert.equal((await saveStatus(page).textContent())?.trim(), 'Saved');
+    await screenshot(page, 'learner-player-answered');
+
+    // Reload in the middle: the same question, the same answers, the same attempt.
+    await page.reload();
+    await page.getByRole('heading', { level: 1, name: EXAM_TITLE }).waitFor();
+    assert.equal(new URL(page.url()).pathname, attemptPath);
+    assert.equal(await questionHeading(page), `Question 4 of ${QUESTION_COUNT}`);
+    await page.getByText(`4 of ${QUESTION_COUNT} answered`).waitFor();
+    const navigator = page.getByRole('navigation', { name: 'Questions' });
+    for (let n = 1; n <= 4; n++) {
+      await navigator.getByRole('button', { name: `Question ${n}, answered` }).waitFor();
+    }
+    await navigator.getByRole('button', { name: 'Question 5, unanswered' }).waitFor();
+
+    // The same screen on a phone, in the dark theme.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await expectNoSeriousViolations(page, 'the exam player on a phone in the dark theme');
+    await screenshot(page, 'learner-player-phone-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.setViewportSize({ width: 1280, height: 900 });
+    for (let n = 2; n <= 4; n++) {
+      await navigator.getByRole('button', { name: `Question ${n}, answered` }).click();
+      const questionText = ((await page.locator('#question-text').textContent()) ?? '').trim();
+      const checked = page.getByRole('main').locator('input:checked');
+      assert.ok((await checked.count()) > 0, `question ${n} still has its answer after the reload`);
+      const label = await checked
+        .first()
+        .evaluate((input) => input.closest('label, .mdc-form-field')?.textContent ?? '');
+      assert.equal(label.trim(), chosen.get(questionText));
+    }
+
+    // Answer the rest, jumping from the navigator.
+    for (let n = 5; n <= QUESTION_COUNT; n++) {
+      await navigator.getByRole('button', { name: `Question ${n}, unanswered` }).click();
+      assert.equal(await questionHeading(page), `Question ${n} of ${QUESTION_COUNT}`);
+      await answerShownQuestion(page);
+    }
+    await page.getByText(`${QUESTION_COUNT} of ${QUESTION_COUNT} answered`).waitFor();
+
+    // Review, then submit with confirmation.
+    await navigator.getByRole('button', { name: 'Review and submit' }).click();
+    await page.getByRole('heading', { name: 'Review your answers' }).waitFor();
+    await page.getByText('Every question has an answer.').waitFor();
+    await expectNoSeriousViolations(page, 'the review screen');
+    await screenshot(page, 'learner-player-review');
+    await page.getByRole('button', { name: 'Submit exam' }).click();
+    const dialog = page.getByRole('alertdialog', { name: 'Submit your answers?' });
+    await dialog.waitFor();
+    // Check the dialog once its opening animation is over (half-faded colours are not real ones).
+    await page.waitForFunction(() => {
+      const container = document.querySelector('.mat-mdc-dialog-container');
+      return (
+        container?.classList.contains('mdc-dialog--open') &&
+        !container.classList.contains('mdc-dialog--opening')
+      );
+    });
+    await expectNoSeriousViolations(page, 'the submit confirmation');
+    await screenshot(page, 'learner-player-confirm');
+    await dialog.getByRole('button', { name: 'Submit exam' }).click();
+
+    // The result: score, percentage, pass/fail, and the answers with explanations.
+    await page.waitForURL(`${server.url}${attemptPath}/result`);
+    await page.getByRole('heading', { level: 1, name: EXAM_TITLE }).waitFor();
+    const verdict = (await page.getByTestId('verdict').textContent()) ?? '';
+    assert.match(verdict, /Passed|Not passed/);
+    assert.match(
+      (await page.getByTestId('score').textContent()) ?? '',
+      /\d+(\.\d)? %\s*\d+ of 10 points/,
+    );
+    assert.equal(await page.locator('.questions > li').count(), QUESTION_COUNT);
+    assert.ok((await page.getByRole('heading', { name: 'Explanation' }).count()) > 0);
+    await expectNoSeriousViolations(page, 'the result page');
+    await screenshot(page, 'learner-result');
+
+    // "My results" from the account menu lists the attempt and links back to it.
+    await page.getByRole('banner').getByRole('button', { name: learner.displayName }).click();
+    await page.getByRole('menuitem', { name: 'My results' }).click();
+    await page.waitForURL(`${server.url}/me/results`);
+    await page.getByRole('heading', { level: 1, name: 'My results' }).waitFor();
+    const row = page.getByRole('row').filter({ hasText: EXAM_TITLE });
+    await row.waitFor();
+    assert.match((await row.textContent()) ?? '', /Passed|Not passed/);
+    await expectNoSeriousViolations(page, 'my results');
+    await screenshot(page, 'learner-my-results');
+    await row.getByRole('link', { name: /View result/ }).click();
+    await page.waitForURL(`${server.url}${attemptPath}/result`);
+
+    // Only the anonymous visitor's "who am I?" (401) may show in the console.
+    assert.deepEqual(unexpectedProblems(problems, [401]), []);
+    await page.context().close();
+  });
+
+  it('keeps the place when a visitor opens an attempt address without signing in', async () => {
+    const { page, problems } = await openPage(browser);
+    await page.goto(`${server.url}/me/results`);
+    await page.getByRole('heading', { level: 1, name: 'Sign in to Assay' }).waitFor();
+    assert.match(page.url(), /\/interaction\//);
+    assert.deepEqual(
+      unexpectedProblems(problems, [401]).filter((problem) => !abortedByNavigation(problem)),
+      [],
+    );
+    await page.context().close();
+  });
+});
