@@ -61,6 +61,10 @@ export const identityProblemCatalog = {
   session_missing: { status: 401, title: 'Nobody is signed in' },
   /** The OpenID callback failed (state mismatch, refused by the provider, expired login). */
   login_failed: { status: 400, title: 'Signing in failed' },
+  /** `/api/users/{userId}`: no account has this id. */
+  user_not_found: { status: 404, title: 'The user does not exist' },
+  /** The change would leave no enabled admin (demoting or disabling the last one). */
+  last_admin: { status: 409, title: 'Assay needs at least one enabled admin' },
 } as const satisfies Record<string, { readonly status: number; readonly title: string }>;
 
 /** The caller, as `GET /api/me` answers it. */

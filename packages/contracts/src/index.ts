@@ -7,6 +7,7 @@ import { identityProblemCatalog } from './identity.ts';
 export * from './exams.ts';
 export * from './attempts.ts';
 export * from './identity.ts';
+export * from './users.ts';
 
 /**
  * The catalogue of stable error codes. Each entry is the `code` member of a problem details

@@ -1,10 +1,33 @@
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type Selectable } from 'kysely';
 
+import { containsPattern } from '../exams/page-cursor.ts';
 import type { AccountsTable, IdentityTables } from './identity-tables.ts';
 import type { Role } from './permissions.ts';
 
 /** A stored account. */
 export type AccountRow = Selectable<AccountsTable>;
+
+/** Filters and window of an account listing, ordered by username. */
+export interface AccountListWindow {
+  /** Case-insensitive substring of the username, the email or the display name. */
+  readonly search?: string | undefined;
+  /** Rows to fetch (callers ask for one more than a page to know if there is a next one). */
+  readonly limit: number;
+  /** Start after this account (its username and id). */
+  readonly after?: { readonly username: string; readonly id: string } | undefined;
+}
+
+/** Changeable columns of an account, as the admin changes them. */
+export interface AccountChange {
+  readonly role?: Role | undefined;
+  readonly disabled?: boolean | undefined;
+}
+
+/**
+ * Decides whether a change may stand: sees the row before the change and the number of
+ * enabled admins after it, and throws to refuse (which rolls the change back).
+ */
+export type AccountChangeCheck = (before: AccountRow, enabledAdminsAfter: number) => void;
 
 /** Which unique column an insert collided with. */
 export type AccountConflict = 'username' | 'email';
@@ -86,6 +109,80 @@ export class AccountsRepository {
       .set({ password_hash: passwordHash, updated_at: nowIso })
       .where('id', '=', id)
       .execute();
+  }
+
+  /** A page of accounts by username (then id), filtered by a case-insensitive search. */
+  async search(window: AccountListWindow): Promise<AccountRow[]> {
+    let query = this.#db.selectFrom('accounts').selectAll();
+    if (window.search !== undefined && window.search !== '') {
+      const pattern = containsPattern(window.search);
+      const contains = (column: RawBuilder<unknown>) =>
+        sql<boolean>`${column} like ${pattern} escape '\\'`;
+      // username and email are stored lower-cased; the display name is not.
+      query = query.where((eb) =>
+        eb.or([
+          contains(sql.ref('username')),
+          contains(sql.ref('email')),
+          contains(sql`lower(display_name)`),
+        ]),
+      );
+    }
+    if (window.after !== undefined) {
+      const { username, id } = window.after;
+      query = query.where((eb) =>
+        eb.or([
+          eb('username', '>', username),
+          eb.and([eb('username', '=', username), eb('id', '>', id)]),
+        ]),
+      );
+    }
+    return query.orderBy('username').orderBy('id').limit(window.limit).execute();
+  }
+
+  /**
+   * Applies `change` to the account in one transaction, unless `check` refuses it. The
+   * transaction first write-locks every enabled admin's row, so concurrent changes that could
+   * remove admins queue up (PostgreSQL; SQLite serialises writers anyway) and each one counts
+   * the admins the previous one left. The updated row, or undefined if there is no such account.
+   */
+  async change(
+    id: string,
+    change: AccountChange,
+    nowIso: string,
+    check: AccountChangeCheck,
+  ): Promise<AccountRow | undefined> {
+    return this.#db.transaction().execute(async (trx) => {
+      await trx
+        .updateTable('accounts')
+        .set((eb) => ({ updated_at: eb.ref('updated_at') }))
+        .where('role', '=', 'admin')
+        .where('disabled', '=', 0)
+        .execute();
+      const before = await trx
+        .selectFrom('accounts')
+        .selectAll()
+        .where('id', '=', id)
+        .executeTakeFirst();
+      if (before === undefined) return undefined;
+      const after = await trx
+        .updateTable('accounts')
+        .set({
+          ...(change.role === undefined ? {} : { role: change.role }),
+          ...(change.disabled === undefined ? {} : { disabled: change.disabled ? 1 : 0 }),
+          updated_at: nowIso,
+        })
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      const admins = await trx
+        .selectFrom('accounts')
+        .select((eb) => eb.fn.countAll<number>().as('count'))
+        .where('role', '=', 'admin')
+        .where('disabled', '=', 0)
+        .executeTakeFirstOrThrow();
+      check(before, admins.count);
+      return after;
+    });
   }
 
   /** Every account, by username. */

@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
 
-import { USERNAME_PATTERN, type FieldError } from '@assay/contracts';
+import {
+  USER_PAGE_SIZE_DEFAULT,
+  USERNAME_PATTERN,
+  type FieldError,
+  type ListUsersQuery,
+  type UpdateUserBody,
+} from '@assay/contracts';
 
+import { decodeCursor, pageOf } from '../exams/page-cursor.ts';
 import { DomainError, InvalidInputError, NotFoundError } from '../platform/errors.ts';
 import type { AccountRow, AccountsRepository } from './accounts.repository.ts';
 import type { BffSessionsRepository } from './bff-sessions.repository.ts';
@@ -25,6 +32,15 @@ export interface Account {
   readonly disabled: boolean;
   readonly createdAt: string;
 }
+
+/** One page of accounts; `nextCursor` is `null` on the last page. */
+export interface AccountPage {
+  readonly items: readonly Account[];
+  readonly nextCursor: string | null;
+}
+
+/** The listing name inside user-list cursors, so a cursor of another list is refused. */
+const USERS_LISTING = 'users';
 
 /** What sign-up asks for. */
 export interface NewAccount {
@@ -185,6 +201,48 @@ export class AccountsService {
     return (await this.#accounts.list()).map(toAccount);
   }
 
+  /** Accounts by username, filtered by a case-insensitive search, a page at a time. */
+  async listPage(query: ListUsersQuery): Promise<AccountPage> {
+    const limit = query.limit ?? USER_PAGE_SIZE_DEFAULT;
+    const after =
+      query.cursor === undefined ? undefined : decodeCursor(USERS_LISTING, query.cursor);
+    const rows = await this.#accounts.search({
+      search: query.q?.trim(),
+      limit: limit + 1,
+      after: after === undefined ? undefined : { username: after.sortKey, id: after.id },
+    });
+    const page = pageOf(rows, limit, USERS_LISTING, (row) => ({
+      sortKey: row.username,
+      id: row.id,
+    }));
+    return { items: page.rows.map(toAccount), nextCursor: page.nextCursor };
+  }
+
+  /**
+   * An admin's change to an account by id: a new role (from the account's next access token)
+   * and/or disabling or enabling it. Refused with `last_admin` when it would leave no enabled
+   * admin; the check and the change are one transaction, so two admins demoting each other at
+   * once cannot both succeed. Disabling ends the account's web sessions, as `setDisabled` does.
+   */
+  async updateUser(id: string, change: UpdateUserBody): Promise<Account> {
+    const row = await this.#accounts.change(
+      id,
+      change,
+      this.#now().toISOString(),
+      (before, enabledAdminsAfter) => {
+        if (before.role === 'admin' && before.disabled === 0 && enabledAdminsAfter === 0) {
+          throw new DomainError(
+            'last_admin',
+            'This would leave no enabled admin. Make another account an admin first.',
+          );
+        }
+      },
+    );
+    if (row === undefined) throw new DomainError('user_not_found', 'There is no such user.');
+    if (change.disabled === true) await this.#endWebSessions(row.id);
+    return toAccount(row);
+  }
+
   /** Changes a role; it applies from the account's next access token. */
   async setRole(username: string, role: Role): Promise<Account> {
     const account = await this.#require(username);
@@ -199,8 +257,13 @@ export class AccountsService {
   async setDisabled(username: string, disabled: boolean): Promise<Account> {
     const account = await this.#require(username);
     await this.#accounts.setDisabled(account.id, disabled, this.#now().toISOString());
-    if (disabled) await this.#sessions.deleteBySubject(account.id);
+    if (disabled) await this.#endWebSessions(account.id);
     return { ...account, disabled };
+  }
+
+  /** Ends a disabled account's web sessions now (its refresh tokens are refused on use). */
+  async #endWebSessions(accountId: string): Promise<void> {
+    await this.#sessions.deleteBySubject(accountId);
   }
 
   async #require(username: string): Promise<Account> {

@@ -1,7 +1,8 @@
 /*
  * Identity, wired: the embedded OpenID provider at /oidc (or an external issuer), the
  * `authenticate` plugin every feature relies on, the sign-in interaction endpoints, the BFF
- * for the web app and `GET /api/me`. Housekeeping purges expired rows on a timer.
+ * for the web app, `GET /api/me` and (embedded mode, whose accounts they are) the admin's users
+ * API. Housekeeping purges expired rows on a timer.
  */
 import { randomBytes } from 'node:crypto';
 
@@ -30,6 +31,7 @@ import { SecretsRepository } from './secrets.repository.ts';
 import { DEFAULT_KEY_RELOAD_INTERVAL_MS, SigningKeyRing } from './signing-keys.ts';
 import { SigningKeysRepository } from './signing-keys.repository.ts';
 import { AccessTokenVerifier, type SigningAlgorithm } from './token-verifier.ts';
+import { usersRoutes } from './users.routes.ts';
 
 /** The client id of the web app's BFF at the embedded provider. */
 export const FIRST_PARTY_CLIENT_ID = 'assay-web';
@@ -229,6 +231,7 @@ export const identityPlugin = fp<IdentityPluginOptions>(
         done();
       });
       await app.register(interactionRoutes, { embedded: provider, accounts, publicUrl });
+      await app.register(usersRoutes, { accounts });
     }
     await app.register((child, _options, done) => {
       bff.routes(child);

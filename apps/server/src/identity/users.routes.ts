@@ -1,0 +1,86 @@
+import {
+  ListUsersQuery,
+  PERMISSIONS,
+  UpdateUserBody,
+  UserPage,
+  UserParams,
+  UserSummary,
+} from '@assay/contracts';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+
+import { problemResponse } from '../platform/openapi.ts';
+import type { AccountsService } from './accounts.service.ts';
+
+/** Options of the users routes. */
+export interface UsersRoutesOptions {
+  readonly accounts: AccountsService;
+}
+
+const manage = PERMISSIONS.manageUsers;
+const tags = ['users'];
+const authProblems = {
+  401: problemResponse(
+    'No valid credentials (`authorization_header_missing`, `invalid_header`, `token_expired`, `invalid_claims`)',
+  ),
+  403: problemResponse(`The caller lacks \`${manage}\` (\`insufficient_permission\`)`),
+};
+
+/** The admin's users API: list and search accounts, change a role, disable or enable. */
+export const usersRoutes: FastifyPluginAsyncTypebox<UsersRoutesOptions> = (app, { accounts }) => {
+  app.get(
+    '/api/users',
+    {
+      config: { permission: manage },
+      schema: {
+        tags,
+        summary: 'List users',
+        description:
+          'Every account, by username. `q` searches the username, email and display name, ' +
+          'case-insensitively; page with `cursor` (the previous page’s `nextCursor`).',
+        querystring: ListUsersQuery,
+        response: {
+          200: UserPage,
+          400: problemResponse(
+            'Bad query (`validation_failed`) or a cursor from elsewhere (`invalid_cursor`)',
+          ),
+          ...authProblems,
+        },
+      },
+    },
+    (request, reply) => {
+      reply.header('cache-control', 'no-store');
+      return accounts.listPage(request.query);
+    },
+  );
+
+  app.patch(
+    '/api/users/:userId',
+    {
+      config: { permission: manage },
+      schema: {
+        tags,
+        summary: 'Change a user’s role, or disable or enable the account',
+        description:
+          'A new role applies from the user’s next access token (the web app’s within ' +
+          'minutes, at its next refresh). Disabling refuses sign-in and refresh and ends the ' +
+          'user’s web sessions now. Refused with `last_admin` when no enabled admin would remain.',
+        params: UserParams,
+        body: UpdateUserBody,
+        response: {
+          200: UserSummary,
+          400: problemResponse(
+            'The body is empty, has an unknown field or a bad value (`validation_failed`)',
+          ),
+          ...authProblems,
+          404: problemResponse('No user with this id (`user_not_found`)'),
+          409: problemResponse('No enabled admin would remain (`last_admin`)'),
+        },
+      },
+    },
+    (request, reply) => {
+      reply.header('cache-control', 'no-store');
+      return accounts.updateUser(request.params.userId, request.body);
+    },
+  );
+  return Promise.resolve();
+};

@@ -1,0 +1,175 @@
+// Admin journey: an admin (made with the admin command line) finds a learner who signed up and
+// makes them an instructor; after signing in again, the new instructor has "My exams". Axe runs
+// on every page.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import {
+  accountMenuItems,
+  createUser,
+  fillSignIn,
+  fillSignUp,
+  sharedDatabase,
+  unexpectedProblems,
+  type Account,
+  type SharedDatabase,
+} from './support/accounts.ts';
+import {
+  launchBrowser,
+  openPage,
+  screenshot,
+  seriousAccessibilityViolations,
+  type WatchedPage,
+} from './support/browser.ts';
+import { startAssay, type RunningServer } from './support/server.ts';
+
+const admin: Account = {
+  username: 'margaret',
+  email: 'margaret@example.org',
+  displayName: 'Margaret Hamilton',
+  password: 'software engineering is a discipline of its own',
+};
+const learner: Account = {
+  username: 'katherine',
+  email: 'katherine@example.org',
+  displayName: 'Katherine Johnson',
+  password: 'trajectories computed by hand with great care',
+};
+
+async function expectAccessible(page: Page, what: string): Promise<void> {
+  const violations = await seriousAccessibilityViolations(page);
+  assert.deepEqual(violations, [], `no serious or critical axe violations on ${what}`);
+}
+
+/** In an open Material select, moves the active option with the arrow keys and picks it. */
+async function chooseWithArrowKeys(page: Page, option: string): Promise<void> {
+  const activeText = () =>
+    page.evaluate(() => document.querySelector('mat-option.mat-mdc-option-active')?.textContent);
+  await page.locator('mat-option.mat-mdc-option-active').waitFor();
+  let current = (await activeText())?.trim();
+  for (let i = 0; i < 5 && current !== option; i++) {
+    const before = current;
+    await page.keyboard.press('ArrowDown');
+    await page.waitForFunction(
+      (previous) =>
+        document.querySelector('mat-option.mat-mdc-option-active')?.textContent.trim() !== previous,
+      before,
+    );
+    current = (await activeText())?.trim();
+  }
+  assert.equal(current, option);
+  await page.keyboard.press('Enter');
+}
+
+describe('an admin promotes a learner to instructor', () => {
+  let database: SharedDatabase;
+  let server: RunningServer;
+  let browser: Browser;
+  let adminPage: WatchedPage;
+  let learnerPage: WatchedPage;
+
+  before(async () => {
+    database = sharedDatabase();
+    server = await startAssay({ DATABASE_URL: database.url });
+    await createUser(database.url, server.url, admin, 'admin');
+    browser = await launchBrowser();
+    adminPage = await openPage(browser);
+    learnerPage = await openPage(browser);
+  });
+
+  after(async () => {
+    await browser.close();
+    const exitCode = await server.stop();
+    database.remove();
+    assert.equal(exitCode, 0, `Assay should shut down cleanly on SIGTERM:\n${server.logs()}`);
+  });
+
+  it('a learner signs up and has no "My exams"', async () => {
+    const { page } = learnerPage;
+    await page.goto(server.url);
+    await page.getByRole('banner').getByRole('button', { name: 'Sign up' }).click();
+    await fillSignUp(page, learner);
+    await page.waitForURL(`${server.url}/`);
+    const items = await accountMenuItems(page, learner);
+    assert.ok(!items.includes('My exams'), `menu: ${items.join(', ')}`);
+    assert.ok(!items.includes('Users'));
+  });
+
+  it('the admin finds the learner and makes them an instructor', async () => {
+    const { page } = adminPage;
+    await page.goto(`${server.url}/admin/users`);
+    await fillSignIn(page, admin);
+    await page.waitForURL(`${server.url}/admin/users`);
+    await page.getByRole('heading', { level: 1, name: 'Users' }).waitFor();
+    assert.match(await page.title(), /^Users · Assay$/);
+    assert.ok((await accountMenuItems(page, admin)).includes('Users'));
+    await page.getByRole('row', { name: new RegExp(admin.displayName) }).waitFor();
+    await expectAccessible(page, 'the users page');
+    await screenshot(page, 'admin-users');
+
+    await page.getByLabel('Search users').fill('kath');
+    await page.getByRole('row', { name: new RegExp(admin.displayName) }).waitFor({
+      state: 'detached',
+    });
+    const row = page.getByRole('row', { name: new RegExp(learner.displayName) });
+    await row.waitFor();
+
+    // Keyboard only: focus the role select, open it, pick "Instructor".
+    const role = page.getByRole('combobox', { name: `Role of ${learner.displayName}` });
+    await role.focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('option', { name: 'Instructor' }).waitFor();
+    await expectAccessible(page, 'the open role menu');
+    await chooseWithArrowKeys(page, 'Instructor');
+    await page
+      .locator('mat-snack-bar-container')
+      .getByText(`${learner.displayName} is now an instructor`)
+      .waitFor();
+    await screenshot(page, 'admin-user-promoted');
+
+    // Reload: the server has the new role.
+    await page.reload();
+    await page.getByLabel('Search users').fill('kath');
+    await page
+      .getByRole('combobox', { name: `Role of ${learner.displayName}` })
+      .getByText('Instructor')
+      .waitFor();
+  });
+
+  it('refuses to leave Assay without an enabled admin', async () => {
+    const { page } = adminPage;
+    await page.getByLabel('Search users').fill('margaret');
+    await page.getByRole('button', { name: `Disable ${admin.displayName}` }).click();
+    const dialog = page.getByRole('alertdialog', { name: `Disable ${admin.displayName}?` });
+    await dialog.waitFor();
+    // Axe measures colours, so let the dialog finish fading in.
+    await page.locator('.mdc-dialog--open:not(.mdc-dialog--opening)').waitFor();
+    await expectAccessible(page, 'the disable confirmation');
+    await dialog.getByRole('button', { name: 'Disable account' }).click();
+    await page.locator('mat-snack-bar-container').getByText('without an enabled admin').waitFor();
+    await page
+      .getByRole('row', { name: new RegExp(admin.displayName) })
+      .getByText('Active')
+      .waitFor();
+    assert.deepEqual(unexpectedProblems(adminPage.problems, [409]), []);
+  });
+
+  it('the promoted user, after signing in again, has "My exams"', async () => {
+    const { page } = learnerPage;
+    const account = page.getByRole('banner').getByRole('button', { name: learner.displayName });
+    await account.click();
+    await page.getByRole('menuitem', { name: 'Sign out' }).click();
+    await page.getByRole('banner').getByRole('button', { name: 'Sign in' }).click();
+    await fillSignIn(page, learner);
+    await page.waitForURL(`${server.url}/`);
+
+    assert.ok((await accountMenuItems(page, learner)).includes('My exams'));
+    await account.click();
+    await page.getByRole('menuitem', { name: 'My exams' }).click();
+    await page.waitForURL(`${server.url}/authoring`);
+    await page.getByRole('heading', { level: 1, name: 'My exams' }).waitFor();
+    await expectAccessible(page, 'My exams for the new instructor');
+    await screenshot(page, 'admin-promoted-user-my-exams');
+    assert.deepEqual(unexpectedProblems(learnerPage.problems), []);
+  });
+});
