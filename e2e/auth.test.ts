@@ -87,6 +87,7 @@ describe('signing up, out and in', () => {
     const account = toolbar.getByRole('button', { name: visitor.displayName });
     await account.waitFor();
     assert.equal(await toolbar.getByRole('button', { name: 'Sign in' }).count(), 0);
+    await expectNoSeriousViolations(page, 'the home page, signed in');
     await screenshot(page, 'auth-signed-in');
 
     // Sign out from the account menu, by keyboard.
@@ -94,6 +95,14 @@ describe('signing up, out and in', () => {
     await page.keyboard.press('Enter');
     const signOut = page.getByRole('menuitem', { name: 'Sign out' });
     await signOut.waitFor();
+    assert.deepEqual(
+      (await page.getByRole('menuitem').allTextContents()).map((item) => item.trim()),
+      ['My results', 'Sign out'],
+      "a learner's menu: their results and Sign out, nothing they may not use",
+    );
+    // Axe measures colours, so let the menu finish its opening animation.
+    await page.locator('.mat-mdc-menu-panel:not(.mat-menu-panel-animating)').waitFor();
+    await expectNoSeriousViolations(page, 'the open account menu');
     await screenshot(page, 'auth-account-menu');
     for (
       let i = 0;

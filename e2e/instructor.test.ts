@@ -204,6 +204,33 @@ describe('an instructor writes, publishes and follows an exam', () => {
     );
     await expectAccessible(page, 'the exam editor with questions');
     await screenshot(page, 'instructor-editor-questions');
+
+    // The editor on a phone, in the dark theme: nothing scrolls sideways, everything still passes.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.getByRole('button', { name: 'Edit question 1' }).click();
+    await page.getByRole('heading', { name: 'Edit question 1' }).waitFor();
+    const overflow = await page.evaluate(
+      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    );
+    assert.equal(overflow, 0, 'the editor fits a phone without sideways scrolling');
+    // A hint that wraps must push what follows down, not run under it.
+    const hintsSpillingOver = await page.evaluate(() =>
+      [...document.querySelectorAll('mat-hint')]
+        .filter((hint) => {
+          const field = hint.closest('mat-form-field');
+          return (
+            field && hint.getBoundingClientRect().bottom > field.getBoundingClientRect().bottom + 1
+          );
+        })
+        .map((hint) => hint.textContent.trim()),
+    );
+    assert.deepEqual(hintsSpillingOver, [], 'form hints stay inside their fields');
+    await expectAccessible(page, 'the question editor on a phone in the dark theme');
+    await screenshot(page, 'instructor-editor-phone-dark');
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.setViewportSize({ width: 1280, height: 720 });
   });
 
   it('publishes after confirmation, and locks the questions', async () => {
@@ -277,6 +304,13 @@ describe('an instructor writes, publishes and follows an exam', () => {
     await row.getByText('3 / 3').waitFor();
     await expectAccessible(page, 'the attempts at the exam');
     await screenshot(page, 'instructor-attempts');
+
+    // "My exams" counts it.
+    await page.goto(`${server.url}/authoring`);
+    await page
+      .getByRole('row', { name: new RegExp(examTitle) })
+      .getByRole('link', { name: `1 attempt at ${examTitle}` })
+      .waitFor();
     assert.deepEqual(unexpectedProblems(teacher.problems), []);
   });
 

@@ -11,7 +11,7 @@ import {
   screenshot,
   seriousAccessibilityViolations,
 } from './support/browser.ts';
-import { fillSignUp, unexpectedProblems } from './support/accounts.ts';
+import { fillSignIn, fillSignUp, unexpectedProblems } from './support/accounts.ts';
 import { startAssay, type RunningServer } from './support/server.ts';
 
 const learner = {
@@ -48,8 +48,8 @@ async function waitUntilSaved(page: Page): Promise<void> {
   );
 }
 
-/** Answers the question on screen with its first choice; returns that choice's label. */
-async function answerShownQuestion(page: Page): Promise<string> {
+/** Chooses the first choice of the question on screen, without waiting for the save. */
+async function chooseShownQuestion(page: Page): Promise<string> {
   const main = page.getByRole('main');
   const radios = main.getByRole('radio');
   const choice = (await radios.count()) > 0 ? radios.first() : main.getByRole('checkbox').first();
@@ -57,8 +57,22 @@ async function answerShownQuestion(page: Page): Promise<string> {
     await choice.evaluate((input) => input.closest('label, .mdc-form-field')?.textContent ?? '')
   ).trim();
   await choice.check();
+  return label;
+}
+
+/** Answers the question on screen with its first choice and waits until it is saved. */
+async function answerShownQuestion(page: Page): Promise<string> {
+  const label = await chooseShownQuestion(page);
   await waitUntilSaved(page);
   return label;
+}
+
+/** The label of the (first) chosen answer on screen. */
+async function checkedLabel(page: Page): Promise<string> {
+  const checked = page.getByRole('main').locator('input:checked').first();
+  return (
+    await checked.evaluate((input) => input.closest('label, .mdc-form-field')?.textContent ?? '')
+  ).trim();
 }
 
 async function questionHeading(page: Page): Promise<string> {
@@ -102,6 +116,7 @@ describe('a learner takes an exam', () => {
     assert.equal(await catalog.getByRole('listitem').count(), 1);
     await page.getByLabel('Search exams').fill('no such exam anywhere');
     await page.getByRole('heading', { name: 'No exams match “no such exam anywhere”' }).waitFor();
+    await expectNoSeriousViolations(page, 'the catalog with no match');
     await screenshot(page, 'learner-catalog-empty');
     await page.getByRole('button', { name: 'Clear the search' }).click();
     await catalog.getByRole('link', { name: EXAM_TITLE }).click();
@@ -257,6 +272,120 @@ describe('a learner takes an exam', () => {
     // Only the anonymous visitor's "who am I?" (401) may show in the console.
     assert.deepEqual(unexpectedProblems(problems, [401]), []);
     await page.context().close();
+  });
+
+  it('loses no answer to a lost connection, a closed tab or an expired session', async () => {
+    const ada = {
+      username: 'ada',
+      email: 'ada@example.org',
+      displayName: 'Ada Lovelace',
+      password: 'the analytical engine weaves algebraic patterns',
+    };
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const watch = (tab: Page): string[] => {
+      const seen: string[] = [];
+      tab.on('console', (message) => {
+        if (message.type() === 'error') seen.push(`console: ${message.text()}`);
+      });
+      tab.on('pageerror', (error) => seen.push(`exception: ${error.message}`));
+      return seen;
+    };
+    let page = await context.newPage();
+    const problems = watch(page);
+
+    // Sign up from the exam's page and start it.
+    await page.goto(`${server.url}/exams`);
+    await page.getByRole('list', { name: 'Exams' }).getByRole('link', { name: EXAM_TITLE }).click();
+    await page.getByRole('button', { name: 'Create an account' }).click();
+    await fillSignUp(page, ada);
+    await page.getByRole('button', { name: 'Start exam' }).click();
+    await page.waitForURL(/\/attempts\/[0-9a-f-]{36}(\?.*)?$/);
+    const attemptPath = new URL(page.url()).pathname;
+    const examPageUrl = `${server.url}/exams/${await page.evaluate(async (path) => {
+      const response = await fetch(`/api${path}`);
+      return ((await response.json()) as { examId: string }).examId;
+    }, attemptPath)}`;
+    await page.locator('#question-heading').waitFor();
+    await answerShownQuestion(page);
+
+    // The connection drops: the answer waits, and says so; it is saved once the browser is back.
+    await page.getByRole('button', { name: 'Next', exact: true }).click();
+    await context.setOffline(true);
+    const second = await chooseShownQuestion(page);
+    await saveStatus(page).getByText('Not saved — retrying').waitFor();
+    await expectNoSeriousViolations(page, 'the exam player, offline');
+    await screenshot(page, 'learner-player-offline');
+    await context.setOffline(false);
+    await waitUntilSaved(page);
+
+    // Offline again, answer, and close the tab before the answer reaches the server.
+    await page.getByRole('button', { name: 'Next', exact: true }).click();
+    await context.setOffline(true);
+    const third = await chooseShownQuestion(page);
+    await saveStatus(page).getByText('Not saved — retrying').waitFor();
+    await page.close();
+    await context.setOffline(false);
+
+    // A new tab, from the exam's page: "Resume exam" opens the same question, with the answer.
+    page = await context.newPage();
+    problems.push(...watch(page));
+    await page.goto(examPageUrl);
+    await page.getByRole('link', { name: 'Resume exam' }).click();
+    await page.waitForURL(`${server.url}${attemptPath}`);
+    await page.getByText(`3 of ${QUESTION_COUNT} answered`).waitFor();
+    assert.equal(await questionHeading(page), `Question 3 of ${QUESTION_COUNT}`);
+    assert.equal(await checkedLabel(page), third);
+    await waitUntilSaved(page);
+    await page
+      .getByRole('navigation', { name: 'Questions' })
+      .getByRole('button', {
+        name: 'Question 2, answered',
+      })
+      .click();
+    assert.equal(await checkedLabel(page), second);
+
+    // The session ends (cookies gone) while answering: the app says so plainly, signs in again and
+    // comes back to the same question, where the answer that was refused is saved after all.
+    await page.getByRole('button', { name: 'Next', exact: true }).click();
+    await page.getByRole('button', { name: 'Next', exact: true }).click();
+    assert.equal(await questionHeading(page), `Question 4 of ${QUESTION_COUNT}`);
+    await context.clearCookies();
+    const fourth = await chooseShownQuestion(page);
+    const notice = page.locator('mat-snack-bar-container').filter({
+      hasText: 'Your session has expired — sign in again.',
+    });
+    await notice.waitFor();
+    await saveStatus(page).getByText('Not saved — sign in again').waitFor();
+    // Material keeps the message hidden for a moment before its live region announces it; axe
+    // looks once it has.
+    await notice.locator('[aria-live]').getByText('Your session has expired').waitFor();
+    await expectNoSeriousViolations(page, 'the exam player after the session ended');
+    await screenshot(page, 'learner-player-session-expired');
+    // Leaving with an unsaved answer asks first; the learner goes anyway.
+    page.on('dialog', (dialog) => void dialog.accept());
+    await notice.getByRole('button', { name: 'Sign in' }).click();
+    await fillSignIn(page, ada);
+    await page.waitForURL(`${server.url}${attemptPath}?question=4`);
+    await page.getByText(`4 of ${QUESTION_COUNT} answered`).waitFor();
+    assert.equal(await questionHeading(page), `Question 4 of ${QUESTION_COUNT}`);
+    assert.equal(await checkedLabel(page), fourth);
+    await waitUntilSaved(page);
+
+    // The server has all four: a fresh tab (nothing kept in the browser) shows them.
+    await page.evaluate(() => {
+      localStorage.clear();
+    });
+    await page.reload();
+    await page.getByText(`4 of ${QUESTION_COUNT} answered`).waitFor();
+
+    // Only the refused requests of the offline moments and of the ended session may show.
+    assert.deepEqual(
+      problems.filter(
+        (problem) => !/status of 401 |net::ERR_INTERNET_DISCONNECTED|Failed to fetch/.test(problem),
+      ),
+      [],
+    );
+    await context.close();
   });
 
   it('keeps the place when a visitor opens an attempt address without signing in', async () => {

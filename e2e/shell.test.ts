@@ -41,16 +41,51 @@ describe('the web app shell', () => {
       const violations = await seriousAccessibilityViolations(page);
       assert.deepEqual(violations, [], 'no serious or critical axe violations');
       await screenshot(page, `shell-home-${colorScheme}`);
+      // The page really follows the preference: Material's surface colour is dark in the dark
+      // theme and light in the light one.
+      const surfaceLightness = await page.evaluate(() => {
+        const [r = 0, g = 0, b = 0] = (
+          getComputedStyle(document.body).backgroundColor.match(/\d+/g) ?? []
+        ).map(Number);
+        return (Math.max(r, g, b) + Math.min(r, g, b)) / 2 / 255;
+      });
+      if (colorScheme === 'dark')
+        assert.ok(surfaceLightness < 0.25, `dark surface (${surfaceLightness})`);
+      else assert.ok(surfaceLightness > 0.75, `light surface (${surfaceLightness})`);
       assert.deepEqual(problems, []);
       await page.context().close();
     });
   }
+
+  it('fits a phone: the toolbar keeps Sign in and Sign up on screen, nothing scrolls sideways', async () => {
+    const { page, problems } = await openPage(browser, {
+      viewport: { width: 360, height: 740 },
+      isMobile: true,
+      hasTouch: true,
+    });
+    await page.goto(`${server.url}/exams`);
+    await page.getByRole('heading', { level: 1, name: 'Exams' }).waitFor();
+    await page.getByRole('list', { name: 'Exams' }).getByRole('listitem').first().waitFor();
+    await screenshot(page, 'shell-catalog-phone');
+    for (const name of ['Sign in', 'Sign up']) {
+      const box = await page.getByRole('banner').getByRole('button', { name }).boundingBox();
+      assert.ok(box && box.x >= 0 && box.x + box.width <= 360, `${name} is on screen`);
+    }
+    const overflow = await page.evaluate(
+      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    );
+    assert.equal(overflow, 0, 'no sideways scrolling');
+    assert.deepEqual(await seriousAccessibilityViolations(page), [], 'axe on the catalog (phone)');
+    assert.deepEqual(problems, []);
+    await page.context().close();
+  });
 
   it('serves an unknown page as the app, which says the page was not found', async () => {
     const { page, problems } = await openPage(browser);
     const response = await page.goto(`${server.url}/no/such/page`);
     assert.equal(response?.status(), 200);
     await page.getByRole('heading', { level: 1, name: /not found/i }).waitFor();
+    assert.deepEqual(await seriousAccessibilityViolations(page), [], 'axe on the not-found page');
     await screenshot(page, 'shell-not-found');
     assert.deepEqual(problems, []);
     await page.context().close();

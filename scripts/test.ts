@@ -29,6 +29,11 @@ interface StageResult extends Counts {
 
 type Parser = (output: string) => Counts;
 
+// A test that hangs (a server that never answers, a lock never released) fails instead of
+// holding the whole run until CI's limit.
+const serverTestTimeout = '--test-timeout=120000';
+const browserTestTimeout = '--test-timeout=300000';
+
 const serverTestFiles = [
   'packages/contracts/src/**/*.spec.ts',
   'apps/server/src/**/*.spec.ts',
@@ -135,7 +140,7 @@ const stages: Record<string, () => Promise<StageResult[]>> = {
       await run(
         'server tests on SQLite',
         node,
-        ['--test', ...serverTestFiles],
+        ['--test', serverTestTimeout, ...serverTestFiles],
         { ASSAY_TEST_DB: 'sqlite' },
         nodeTestCounts,
       ),
@@ -155,7 +160,7 @@ const stages: Record<string, () => Promise<StageResult[]>> = {
         await run(
           'server tests on PostgreSQL',
           node,
-          ['--test', ...serverTestFiles],
+          ['--test', serverTestTimeout, ...serverTestFiles],
           { ASSAY_TEST_DB: 'postgres', ASSAY_TEST_POSTGRES_URL: postgres.url },
           nodeTestCounts,
         ),
@@ -170,7 +175,13 @@ const stages: Record<string, () => Promise<StageResult[]>> = {
   ],
   build: async () => [await run('web build', 'npm', ['run', 'build', '--workspace', 'apps/web'])],
   e2e: async () => [
-    await run('browser journeys', node, ['--test', 'e2e/**/*.test.ts'], {}, nodeTestCounts),
+    await run(
+      'browser journeys',
+      node,
+      ['--test', browserTestTimeout, 'e2e/**/*.test.ts'],
+      {},
+      nodeTestCounts,
+    ),
   ],
 };
 

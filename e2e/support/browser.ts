@@ -73,5 +73,10 @@ export async function seriousAccessibilityViolations(page: Page): Promise<AxeVio
 
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(screenshotDir, { recursive: true });
+  // A full-page screenshot of a scrolled page paints the sticky toolbar where the viewport was,
+  // in the middle of the picture; from the top, it is where a person sees it.
+  await page.evaluate(() => {
+    window.scrollTo(0, 0);
+  });
   await page.screenshot({ path: join(screenshotDir, `${name}.png`), fullPage: true });
 }

@@ -50,8 +50,9 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}) {
     return503OnClosing: true,
     // Behind a reverse proxy, client addresses (rate limits) come from X-Forwarded-For.
     trustProxy: config.trustProxy,
-    // Report every invalid field, not only the first.
-    ajv: { customOptions: { allErrors: true } },
+    // Report every invalid field, not only the first, and refuse members a schema does not name
+    // (Fastify's default drops them silently, so a typo such as `passmark` would look like success).
+    ajv: { customOptions: { allErrors: true, removeAdditional: false } },
     // Malformed URLs never reach a route; answer them as problem details too.
     frameworkErrors: (error, request, reply) => {
       sendProblem(reply, problemFromError(error, request));

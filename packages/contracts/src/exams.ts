@@ -174,6 +174,11 @@ export const AuthoredExamSummary = Type.Object(
     status: ExamStatus,
     createdAt: Timestamp,
     updatedAt: Timestamp,
+    /**
+     * Graded attempts at the exam (submitted or expired; in-progress ones are not counted): as
+     * many as `GET /api/exams/{examId}/attempts` lists.
+     */
+    attemptCount: Type.Integer({ minimum: 0 }),
   },
   { additionalProperties: false },
 );

@@ -25,7 +25,10 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = O
   admin: Object.freeze([PERMISSIONS.takeExams, PERMISSIONS.manageExams, PERMISSIONS.manageUsers]),
 });
 
-/** Why a new password was refused; sent as the `code` of a `/password` field error. */
+/**
+ * Why a new password was refused (`checkPassword` on the server). The answer to the client is a
+ * `/password` field error whose `message` says it in words; `FieldError` carries no code.
+ */
 export const PASSWORD_PROBLEM_CODES = [
   'password_too_short',
   'password_too_long',

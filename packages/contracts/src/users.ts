@@ -38,7 +38,10 @@ export type UserSummary = Static<typeof UserSummary>;
 /** Query of `GET /api/users`. */
 export const ListUsersQuery = Type.Object(
   {
-    /** Case-insensitive substring of the username, the email or the display name. */
+    /**
+     * Case-insensitive substring of the username, the email or the display name (Unicode case
+     * folding, NFKC; `%` and `_` are literal).
+     */
     q: Type.Optional(Type.String({ maxLength: USER_SEARCH_MAX_LENGTH })),
     /** `nextCursor` of the previous page; opaque. */
     cursor: Type.Optional(Type.String({ maxLength: 512, pattern: '^[A-Za-z0-9_-]+$' })),
@@ -63,7 +66,7 @@ export type UserPage = Static<typeof UserPage>;
 /**
  * `PATCH /api/users/{userId}`: a new role, and/or disabling (`true`) or enabling (`false`) the
  * account. A new role applies from the user's next access token; disabling also ends the
- * user's web sessions at once.
+ * user's web sessions at once. An empty body or any other member is refused (400).
  */
 export const UpdateUserBody = Type.Object(
   {

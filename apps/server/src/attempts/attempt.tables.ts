@@ -30,9 +30,10 @@ export interface AttemptsTable {
   /** `GradedSnapshot` JSON, with the answer key: never sent as is. */
   result_json: string | null;
   /**
-   * Bumped by every write to the attempt or its answers. The bump is the first statement of each
-   * such transaction and is conditional on `state = 'in_progress'`, so it takes the row lock
-   * (PostgreSQL) and serialises saves, submits and expiry of one attempt.
+   * Bumped by every write to the attempt or its answers, always on the condition
+   * `state = 'in_progress'`. A save bumps it first in its transaction (taking the row lock on
+   * PostgreSQL); closing writes the grade only if it is still the version the answers were read
+   * at, else retries under the lock (attempts.repository.ts).
    */
   version: number;
   updated_at: string;

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import type { ReviewPolicy } from '@assay/contracts';
 import { isForeignKeyViolation, type ExamsDatabase } from '../exams/exams.repository.ts';
 import type { PagePosition } from '../exams/page-cursor.ts';
 import type { AttemptsTable } from './attempt.tables.ts';
@@ -29,16 +30,58 @@ export interface AttemptClosing {
   readonly resultJson: string;
 }
 
-/** An attempt with its exam's title, for histories. */
-export type AttemptWithExamTitle = AttemptRow & { exam_title: string };
+/**
+ * An attempt with what the learner-facing paths need of its exam, read in the same statement:
+ * the title for views, the pass mark for grading, the review policy for results.
+ */
+export type AttemptWithExam = AttemptRow & {
+  exam_title: string;
+  exam_pass_mark: number;
+  exam_review_policy: ReviewPolicy;
+};
+
+/** A row of a learner's history: no questions, no answer key, no graded snapshot. */
+export type LearnerAttemptRow = Pick<
+  AttemptRow,
+  | 'id'
+  | 'exam_id'
+  | 'state'
+  | 'started_at'
+  | 'deadline'
+  | 'submitted_at'
+  | 'score'
+  | 'max_score'
+  | 'passed'
+> & { exam_title: string };
+
+/** A row of an exam's results for its author: no questions, no answer key, no snapshot. */
+export type GradedAttemptRow = Pick<
+  AttemptRow,
+  | 'id'
+  | 'learner_subject'
+  | 'learner_issuer'
+  | 'learner_name'
+  | 'state'
+  | 'started_at'
+  | 'submitted_at'
+  | 'updated_at'
+  | 'score'
+  | 'max_score'
+  | 'passed'
+>;
 
 /**
- * Attempts and their answers. Every write to an in-progress attempt starts by bumping its
- * `version` on the condition `state = 'in_progress'`: on PostgreSQL that takes the row lock,
- * so a save, a submit and an expiry of the same attempt run one after the other and whoever
- * comes second sees the state the first one left (SQLite serialises writers anyway). This is
- * what makes a second submit fail instead of scoring twice, and keeps a save from slipping in
- * after grading.
+ * Attempts and their answers.
+ *
+ * Every write to an in-progress attempt bumps its `version` on the condition
+ * `state = 'in_progress'`. A save does that as the first statement of its transaction, which
+ * on PostgreSQL takes the row lock (SQLite serialises writers anyway), so saves of one attempt
+ * queue up and none lands after grading. Closing (submit, expiry) is optimistic: it reads the
+ * attempt and its answers, grades them, and writes the grade on the condition that `version`
+ * is still the one it read — any save or close in between makes that write miss, and the
+ * caller retries under the row lock (`closeAttemptLocked`). That is what makes a second submit
+ * fail instead of scoring twice, keeps a save from slipping in after grading, and keeps the
+ * common submit to three statements without an explicit transaction.
  */
 export class AttemptsRepository {
   readonly #db: Kysely<ExamsDatabase>;
@@ -47,23 +90,33 @@ export class AttemptsRepository {
     this.#db = db;
   }
 
-  async findAttempt(attemptId: string): Promise<AttemptRow | undefined> {
-    return this.#db
-      .selectFrom('attempts')
-      .selectAll()
-      .where('id', '=', attemptId)
+  /** The attempt with its exam's title, pass mark and review policy (one statement). */
+  async findAttempt(attemptId: string): Promise<AttemptWithExam | undefined> {
+    return this.#withExam().where('attempts.id', '=', attemptId).executeTakeFirst();
+  }
+
+  async findInProgressAttempt(
+    examId: string,
+    learner: Learner,
+  ): Promise<AttemptWithExam | undefined> {
+    return this.#withExam()
+      .where('attempts.exam_id', '=', examId)
+      .where('attempts.learner_subject', '=', learner.subject)
+      .where('attempts.learner_issuer', '=', learner.issuer)
+      .where('attempts.state', '=', 'in_progress')
       .executeTakeFirst();
   }
 
-  async findInProgressAttempt(examId: string, learner: Learner): Promise<AttemptRow | undefined> {
+  #withExam() {
     return this.#db
       .selectFrom('attempts')
-      .selectAll()
-      .where('exam_id', '=', examId)
-      .where('learner_subject', '=', learner.subject)
-      .where('learner_issuer', '=', learner.issuer)
-      .where('state', '=', 'in_progress')
-      .executeTakeFirst();
+      .innerJoin('exams', 'exams.id', 'attempts.exam_id')
+      .selectAll('attempts')
+      .select([
+        'exams.title as exam_title',
+        'exams.pass_mark as exam_pass_mark',
+        'exams.review_policy as exam_review_policy',
+      ]);
   }
 
   /** Attempts of any state the learner has started at the exam. */
@@ -116,9 +169,10 @@ export class AttemptsRepository {
   }
 
   /**
-   * Saves answers while the attempt is in progress: per question, an answer replaces the stored
-   * one only if its revision is higher. All of the attempt's answers after the write, or
-   * `'closed'` when the attempt is no longer in progress (nothing written).
+   * Saves answers (at most one per question) while the attempt is in progress: per question,
+   * an answer replaces the stored one only if its revision is higher. All of the attempt's
+   * answers after the write, or `'closed'` when the attempt is no longer in progress (nothing
+   * written).
    */
   async saveAnswers(
     attemptId: string,
@@ -134,16 +188,19 @@ export class AttemptsRepository {
         .returning('id')
         .executeTakeFirst();
       if (locked === undefined) return 'closed';
-      for (const answer of answers) {
+      if (answers.length > 0) {
+        // One statement for the whole request; the per-row condition keeps the newest revision.
         await trx
           .insertInto('attempt_answers')
-          .values({
-            attempt_id: attemptId,
-            question_id: answer.questionId,
-            choice_ids: JSON.stringify(answer.choiceIds),
-            revision: answer.revision,
-            updated_at: now,
-          })
+          .values(
+            answers.map((answer) => ({
+              attempt_id: attemptId,
+              question_id: answer.questionId,
+              choice_ids: JSON.stringify(answer.choiceIds),
+              revision: answer.revision,
+              updated_at: now,
+            })),
+          )
           .onConflict((conflict) =>
             conflict
               .columns(['attempt_id', 'question_id'])
@@ -166,16 +223,36 @@ export class AttemptsRepository {
   }
 
   /**
-   * Closes an in-progress attempt exactly once: locks it on `state = 'in_progress'`, reads the
-   * saved answers, lets `grade` turn them into the closing, and writes it — all in one
-   * transaction. The closed row, or undefined if the attempt was not in progress (someone else
-   * closed it first).
+   * Writes `closing` if the attempt is still in progress at `version` (the one its answers were
+   * graded at). False when anything changed it since: a save, or another close.
    */
-  async closeAttempt(
+  async closeAttemptAtVersion(
+    attemptId: string,
+    version: number,
+    closing: AttemptClosing,
+    now: string,
+  ): Promise<boolean> {
+    const result = await this.#db
+      .updateTable('attempts')
+      .set({ ...closingColumns(closing), version: version + 1, updated_at: now })
+      .where('id', '=', attemptId)
+      .where('state', '=', 'in_progress')
+      .where('version', '=', version)
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
+  }
+
+  /**
+   * Closes an in-progress attempt exactly once under its row lock: locks it on
+   * `state = 'in_progress'`, reads the saved answers, lets `grade` turn them into the closing,
+   * and writes it — all in one transaction. The closing written, or undefined if the attempt
+   * was not in progress (someone else closed it first).
+   */
+  async closeAttemptLocked(
     attemptId: string,
     now: string,
     grade: (answers: readonly StoredAnswer[]) => AttemptClosing,
-  ): Promise<AttemptRow | undefined> {
+  ): Promise<AttemptClosing | undefined> {
     return this.#db.transaction().execute(async (trx) => {
       const locked = await trx
         .updateTable('attempts')
@@ -191,45 +268,35 @@ export class AttemptsRepository {
         .where('attempt_id', '=', attemptId)
         .execute();
       const closing = grade(answers.map(toStoredAnswer));
-      return trx
+      await trx
         .updateTable('attempts')
-        .set({
-          state: closing.state,
-          submitted_at: closing.submittedAt,
-          score: closing.score,
-          max_score: closing.maxScore,
-          passed: closing.passed ? 1 : 0,
-          result_json: closing.resultJson,
-        })
+        .set(closingColumns(closing))
         .where('id', '=', attemptId)
-        .returningAll()
-        .executeTakeFirstOrThrow();
+        .execute();
+      return closing;
     });
   }
 
   /**
    * In-progress attempts whose deadline is strictly before `before` (ISO text), oldest deadline
-   * first, optionally only a learner's or an exam's.
+   * first, optionally only a learner's or an exam's; each with its exam's facts, ready to close.
    */
   async findOverdueAttempts(
     before: string,
     limit: number,
     scope: { readonly learner?: Learner; readonly examId?: string } = {},
-  ): Promise<{ id: string; exam_id: string; deadline: string }[]> {
-    let query = this.#db
-      .selectFrom('attempts')
-      .select(['id', 'exam_id', 'deadline'])
-      .where('state', '=', 'in_progress')
-      .where('deadline', 'is not', null)
-      .where('deadline', '<', before);
+  ): Promise<AttemptWithExam[]> {
+    let query = this.#withExam()
+      .where('attempts.state', '=', 'in_progress')
+      .where('attempts.deadline', 'is not', null)
+      .where('attempts.deadline', '<', before);
     if (scope.learner !== undefined) {
       query = query
-        .where('learner_subject', '=', scope.learner.subject)
-        .where('learner_issuer', '=', scope.learner.issuer);
+        .where('attempts.learner_subject', '=', scope.learner.subject)
+        .where('attempts.learner_issuer', '=', scope.learner.issuer);
     }
-    if (scope.examId !== undefined) query = query.where('exam_id', '=', scope.examId);
-    const rows = await query.orderBy('deadline').limit(limit).execute();
-    return rows.map((row) => ({ id: row.id, exam_id: row.exam_id, deadline: row.deadline ?? '' }));
+    if (scope.examId !== undefined) query = query.where('attempts.exam_id', '=', scope.examId);
+    return query.orderBy('attempts.deadline').limit(limit).execute();
   }
 
   /** A learner's attempts at any exam, newest first, keyset-paginated on (started_at, id). */
@@ -237,12 +304,22 @@ export class AttemptsRepository {
     learner: Learner,
     limit: number,
     after: PagePosition | undefined,
-  ): Promise<AttemptWithExamTitle[]> {
+  ): Promise<LearnerAttemptRow[]> {
     let query = this.#db
       .selectFrom('attempts')
       .innerJoin('exams', 'exams.id', 'attempts.exam_id')
-      .selectAll('attempts')
-      .select('exams.title as exam_title')
+      .select([
+        'attempts.id',
+        'attempts.exam_id',
+        'attempts.state',
+        'attempts.started_at',
+        'attempts.deadline',
+        'attempts.submitted_at',
+        'attempts.score',
+        'attempts.max_score',
+        'attempts.passed',
+        'exams.title as exam_title',
+      ])
       .where('attempts.learner_subject', '=', learner.subject)
       .where('attempts.learner_issuer', '=', learner.issuer);
     if (after !== undefined) {
@@ -265,10 +342,22 @@ export class AttemptsRepository {
     examId: string,
     limit: number,
     after: PagePosition | undefined,
-  ): Promise<AttemptRow[]> {
+  ): Promise<GradedAttemptRow[]> {
     let query = this.#db
       .selectFrom('attempts')
-      .selectAll()
+      .select([
+        'id',
+        'learner_subject',
+        'learner_issuer',
+        'learner_name',
+        'state',
+        'started_at',
+        'submitted_at',
+        'updated_at',
+        'score',
+        'max_score',
+        'passed',
+      ])
       .where('exam_id', '=', examId)
       .where('state', 'in', ['submitted', 'expired'])
       .where('submitted_at', 'is not', null);
@@ -282,6 +371,18 @@ export class AttemptsRepository {
     }
     return query.orderBy('submitted_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
   }
+}
+
+/** The attempt columns a closing sets (the write, and the row callers show afterwards). */
+export function closingColumns(closing: AttemptClosing) {
+  return {
+    state: closing.state,
+    submitted_at: closing.submittedAt,
+    score: closing.score,
+    max_score: closing.maxScore,
+    passed: closing.passed ? 1 : 0,
+    result_json: closing.resultJson,
+  };
 }
 
 function toStoredAnswer(row: {

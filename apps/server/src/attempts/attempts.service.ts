@@ -10,7 +10,7 @@ import type {
   SaveAnswersResult,
 } from '@assay/contracts';
 import { examNotFound, examNotPublished } from '../exams/exam-errors.ts';
-import type { ExamRow, ExamsRepository } from '../exams/exams.repository.ts';
+import type { ExamsRepository } from '../exams/exams.repository.ts';
 import { canManageExam, type Actor } from '../exams/exams.service.ts';
 import { decodeCursor, pageOf } from '../exams/page-cursor.ts';
 import {
@@ -20,11 +20,13 @@ import {
   invalidAnswer,
   maxAttemptsReached,
 } from './attempt-errors.ts';
-import type {
-  AttemptClosing,
-  AttemptRow,
-  AttemptsRepository,
-  StoredAnswer,
+import {
+  closingColumns,
+  type AttemptClosing,
+  type AttemptRow,
+  type AttemptsRepository,
+  type AttemptWithExam,
+  type StoredAnswer,
 } from './attempts.repository.ts';
 import {
   DEADLINE_GRACE_MS,
@@ -42,7 +44,12 @@ import {
   parseAttemptQuestions,
   type AttemptQuestionSnapshot,
 } from './attempt-questions.ts';
-import { buildAttemptResult, parseGradedSnapshot, snapshotGrade } from './review.ts';
+import {
+  buildAttemptResult,
+  parseGradedSnapshot,
+  snapshotGrade,
+  type GradedSnapshot,
+} from './review.ts';
 import { createShuffleSeed } from './shuffle.ts';
 
 /** Options of `AttemptsService`. */
@@ -91,21 +98,22 @@ export class AttemptsService {
     if (exam.status !== 'published') {
       throw canManageExam(actor, exam) ? examNotPublished() : examNotFound();
     }
-    const questions = await this.#exams.findQuestions(examId);
 
     // Two rounds at most: the second only after losing an insert race to a concurrent start.
     for (let round = 0; round < 2; round++) {
       const current = await this.#attempts.findInProgressAttempt(examId, actor);
       if (current !== undefined) {
         if (!this.#isOverdue(current)) {
-          return { created: false, attempt: await this.#viewOf(current, exam) };
+          return { created: false, attempt: await this.#viewOf(current) };
         }
-        await this.#close(current, exam);
+        await this.#close(current);
       }
       if (exam.max_attempts !== null) {
         const used = await this.#attempts.countAttempts(examId, actor);
         if (used >= exam.max_attempts) throw maxAttemptsReached(exam.max_attempts);
       }
+      // Read only now: resuming, the common case, needs none of the exam's questions.
+      const questions = await this.#exams.findQuestions(examId);
       const startedAt = this.#clock.now();
       const seed = this.#createSeed();
       const frozen = freezeAttemptQuestions(questions, seed, {
@@ -135,7 +143,14 @@ export class AttemptsService {
       // The exam was deleted between reading it and inserting the attempt.
       if (inserted === 'exam_gone') throw examNotFound();
       if (inserted === 'inserted') {
-        return { created: true, attempt: await this.#viewOf(row, exam) };
+        const attempt: AttemptWithExam = {
+          ...row,
+          exam_title: exam.title,
+          exam_pass_mark: exam.pass_mark,
+          exam_review_policy: exam.review_policy,
+        };
+        // A new attempt has no saved answers yet: no need to ask the database.
+        return { created: true, attempt: this.#inProgressView(attempt, []) };
       }
     }
     throw attemptClosed('in_progress');
@@ -143,12 +158,13 @@ export class AttemptsService {
 
   /** `GET /api/attempts/{attemptId}`: the caller's attempt (graded first if overdue). */
   async getAttempt(actor: Actor, attemptId: string): Promise<AttemptView> {
-    let attempt = await this.#findOwnAttempt(actor, attemptId);
-    const exam = await this.#examOf(attempt);
+    const attempt = await this.#findOwnAttempt(actor, attemptId);
     if (attempt.state === 'in_progress' && this.#isOverdue(attempt)) {
-      attempt = (await this.#close(attempt, exam)) ?? (await this.#reload(attempt.id));
+      const closed = await this.#close(attempt);
+      if (closed !== undefined) return this.#closedView(closed.attempt, closed.snapshot);
+      return this.#viewOf(await this.#reload(attemptId));
     }
-    return this.#viewOf(attempt, exam);
+    return this.#viewOf(attempt);
   }
 
   /**
@@ -164,7 +180,7 @@ export class AttemptsService {
     const attempt = await this.#findOwnAttempt(actor, attemptId);
     if (attempt.state !== 'in_progress') throw attemptClosed(attempt.state);
     if (this.#isOverdue(attempt)) {
-      await this.#close(attempt, await this.#examOf(attempt));
+      await this.#close(attempt);
       throw deadlinePassed(attempt.deadline ?? '');
     }
     const questions = parseAttemptQuestions(attempt.questions_json);
@@ -190,10 +206,9 @@ export class AttemptsService {
   async submitAttempt(actor: Actor, attemptId: string): Promise<AttemptResult> {
     const attempt = await this.#findOwnAttempt(actor, attemptId);
     if (attempt.state !== 'in_progress') throw attemptClosed(attempt.state);
-    const exam = await this.#examOf(attempt);
-    const closed = await this.#close(attempt, exam);
+    const closed = await this.#close(attempt);
     if (closed === undefined) throw attemptClosed((await this.#reload(attemptId)).state);
-    return resultOf(closed, exam);
+    return resultOf(closed.attempt, closed.snapshot);
   }
 
   /**
@@ -276,22 +291,12 @@ export class AttemptsService {
 
   async #closeOverdue(now: Date, scope: { learner?: Actor; examId?: string }): Promise<number> {
     const before = overdueBefore(now, this.#graceMs);
-    const examCache = new Map<string, ExamRow | null>();
     let closed = 0;
     for (;;) {
       const overdue = await this.#attempts.findOverdueAttempts(before, sweepBatchSize, scope);
       let closedInBatch = 0;
-      for (const { id, exam_id: examId } of overdue) {
-        let exam = examCache.get(examId);
-        if (exam === undefined) {
-          exam = (await this.#exams.findExam(examId)) ?? null;
-          examCache.set(examId, exam);
-        }
-        const attempt = await this.#attempts.findAttempt(id);
-        if (exam === null || attempt === undefined) continue;
-        if ((await this.#close(attempt, exam, now)) !== undefined) {
-          closedInBatch++;
-        }
+      for (const attempt of overdue) {
+        if ((await this.#close(attempt, now)) !== undefined) closedInBatch++;
       }
       closed += closedInBatch;
       // A batch that closed nothing (all taken by another instance) ends the sweep as well.
@@ -302,57 +307,87 @@ export class AttemptsService {
   /**
    * Grades and closes an in-progress attempt once; undefined if it was already closed. Past
    * the deadline it becomes `expired`, ending at its deadline; otherwise `submitted` now.
+   * First optimistically (read the answers, write the grade if nothing changed since the
+   * attempt was read: three statements in all), then, if a save or another close got in
+   * between, under the attempt's row lock.
    */
   async #close(
-    attempt: AttemptRow,
-    exam: ExamRow,
+    attempt: AttemptWithExam,
     now: Date = this.#clock.now(),
-  ): Promise<AttemptRow | undefined> {
+  ): Promise<{ attempt: AttemptWithExam; snapshot: GradedSnapshot } | undefined> {
     const state = closingState(attempt.deadline, now, this.#graceMs);
     const endedAt =
       state === 'expired' && attempt.deadline !== null ? attempt.deadline : now.toISOString();
     const ordered = parseAttemptQuestions(attempt.questions_json);
-    return this.#attempts.closeAttempt(attempt.id, now.toISOString(), (answers): AttemptClosing => {
-      const grade = gradeAttempt(ordered, answers, exam.pass_mark);
+    let snapshot: GradedSnapshot | undefined;
+    const grade = (answers: readonly StoredAnswer[]): AttemptClosing => {
+      const graded = gradeAttempt(ordered, answers, attempt.exam_pass_mark);
+      snapshot = snapshotGrade(ordered, graded);
       return {
         state,
         submittedAt: endedAt,
-        score: grade.score,
-        maxScore: grade.maxScore,
-        passed: grade.passed,
-        resultJson: JSON.stringify(snapshotGrade(ordered, grade)),
+        score: graded.score,
+        maxScore: graded.maxScore,
+        passed: graded.passed,
+        resultJson: JSON.stringify(snapshot),
       };
-    });
+    };
+    const nowText = now.toISOString();
+    let closing: AttemptClosing | undefined = grade(await this.#attempts.findAnswers(attempt.id));
+    const written = await this.#attempts.closeAttemptAtVersion(
+      attempt.id,
+      attempt.version,
+      closing,
+      nowText,
+    );
+    if (!written) closing = await this.#attempts.closeAttemptLocked(attempt.id, nowText, grade);
+    if (closing === undefined || snapshot === undefined) return undefined;
+    return {
+      attempt: {
+        ...attempt,
+        ...closingColumns(closing),
+        updated_at: nowText,
+      },
+      snapshot,
+    };
   }
 
-  async #viewOf(attempt: AttemptRow, exam: ExamRow): Promise<AttemptView> {
-    const serverNow = this.#clock.now().toISOString();
-    const base = {
+  async #viewOf(attempt: AttemptWithExam): Promise<AttemptView> {
+    if (attempt.state !== 'in_progress') {
+      return this.#closedView(attempt, parseGradedSnapshot(attempt.result_json));
+    }
+    return this.#inProgressView(attempt, await this.#attempts.findAnswers(attempt.id));
+  }
+
+  #baseView(attempt: AttemptWithExam) {
+    return {
       id: attempt.id,
-      examId: exam.id,
-      examTitle: exam.title,
+      examId: attempt.exam_id,
+      examTitle: attempt.exam_title,
       state: attempt.state,
       startedAt: attempt.started_at,
       deadline: attempt.deadline,
-      serverNow,
+      serverNow: this.#clock.now().toISOString(),
     };
-    if (attempt.state !== 'in_progress') {
-      const snapshot = parseGradedSnapshot(attempt.result_json);
-      return {
-        ...base,
-        questionCount: snapshot.questions.length,
-        answeredCount: snapshot.questions.filter((question) =>
-          question.choices.some((choice) => choice.selected),
-        ).length,
-        questions: [],
-        answers: [],
-        result: resultOf(attempt, exam),
-      };
-    }
-    const answers = await this.#attempts.findAnswers(attempt.id);
+  }
+
+  #closedView(attempt: AttemptWithExam, snapshot: GradedSnapshot): AttemptView {
+    return {
+      ...this.#baseView(attempt),
+      questionCount: snapshot.questions.length,
+      answeredCount: snapshot.questions.filter((question) =>
+        question.choices.some((choice) => choice.selected),
+      ).length,
+      questions: [],
+      answers: [],
+      result: resultOf(attempt, snapshot),
+    };
+  }
+
+  #inProgressView(attempt: AttemptWithExam, answers: StoredAnswer[]): AttemptView {
     const ordered = parseAttemptQuestions(attempt.questions_json);
     return {
-      ...base,
+      ...this.#baseView(attempt),
       questionCount: ordered.length,
       answeredCount: answeredCount(answers, ordered),
       // Field by field: the answer key and explanations stay on the server.
@@ -373,7 +408,7 @@ export class AttemptsService {
     return isPastDeadline(attempt.deadline, this.#clock.now(), this.#graceMs);
   }
 
-  async #findOwnAttempt(actor: Actor, attemptId: string): Promise<AttemptRow> {
+  async #findOwnAttempt(actor: Actor, attemptId: string): Promise<AttemptWithExam> {
     const attempt = await this.#attempts.findAttempt(attemptId);
     // Another learner's attempt answers exactly like a missing one.
     if (
@@ -386,42 +421,35 @@ export class AttemptsService {
     return attempt;
   }
 
-  async #reload(attemptId: string): Promise<AttemptRow> {
+  async #reload(attemptId: string): Promise<AttemptWithExam> {
     const attempt = await this.#attempts.findAttempt(attemptId);
     if (attempt === undefined) throw attemptNotFound();
     return attempt;
   }
-
-  async #examOf(attempt: AttemptRow): Promise<ExamRow> {
-    const exam = await this.#exams.findExam(attempt.exam_id);
-    // Attempts keep their exam alive (no cascade), so this is only a safety net.
-    if (exam === undefined) throw attemptNotFound();
-    return exam;
-  }
 }
 
 /** The learner's result of a closed attempt, under the exam's current review policy. */
-function resultOf(attempt: AttemptRow, exam: ExamRow): AttemptResult {
+function resultOf(attempt: AttemptWithExam, snapshot: GradedSnapshot): AttemptResult {
   const score = attempt.score ?? 0;
   const maxScore = attempt.max_score ?? 0;
   const submittedAt = attempt.submitted_at ?? attempt.updated_at;
   return buildAttemptResult(
     {
       attemptId: attempt.id,
-      examId: exam.id,
-      examTitle: exam.title,
+      examId: attempt.exam_id,
+      examTitle: attempt.exam_title,
       state: attempt.state === 'expired' ? 'expired' : 'submitted',
       score,
       maxScore,
       percentage: percentageOf(score, maxScore),
       passed: attempt.passed === 1,
-      passMark: exam.pass_mark,
+      passMark: attempt.exam_pass_mark,
       startedAt: attempt.started_at,
       submittedAt,
       durationSeconds: durationSeconds(attempt.started_at, submittedAt),
     },
-    parseGradedSnapshot(attempt.result_json),
-    exam.review_policy,
+    snapshot,
+    attempt.exam_review_policy,
   );
 }
 

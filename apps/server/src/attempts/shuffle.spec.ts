@@ -50,6 +50,7 @@ describe('shuffleWithSeed', () => {
 describe('orderForAttempt', () => {
   const questions = Array.from({ length: 8 }, (_, index) => ({
     id: `question-${String(index)}`,
+    type: index % 2 === 0 ? ('single_choice' as const) : ('multiple_choice' as const),
     choices: ['w', 'x', 'y', 'z'].map((text) => ({ id: `${String(index)}-${text}`, text })),
   }));
 
@@ -72,6 +73,34 @@ describe('orderForAttempt', () => {
       first.map((question) => question.choices.map((choice) => choice.text).join('')),
     );
     assert.ok(choiceOrders.size > 1, 'questions do not all share one choice order');
+  });
+
+  it('keeps "True" before "False" when choices are shuffled, and still shuffles the others', () => {
+    const trueFalse = Array.from({ length: 4 }, (_, index) => ({
+      id: `statement-${String(index)}`,
+      type: 'true_false' as const,
+      choices: ['True', 'False'].map((text) => ({ id: `tf-${String(index)}-${text}`, text })),
+    }));
+    const settings = { shuffleQuestions: true, shuffleChoices: true };
+    const otherOrders = new Map<string, Set<string>>();
+    const questionOrders = new Set<string>();
+    for (let seed = 0; seed < 200; seed++) {
+      const ordered = orderForAttempt([...questions, ...trueFalse], seed * 7919 + 3, settings);
+      questionOrders.add(ordered.map((question) => question.id).join());
+      for (const question of ordered) {
+        const texts = question.choices.map((choice) => choice.text).join('');
+        if (question.type === 'true_false') {
+          assert.equal(texts, 'TrueFalse', `${question.id} with seed ${String(seed)}`);
+        } else {
+          otherOrders.set(question.id, (otherOrders.get(question.id) ?? new Set()).add(texts));
+        }
+      }
+    }
+    // Each single and multiple choice question shows many of its 24 orders; questions still move.
+    for (const [id, orders] of otherOrders)
+      assert.ok(orders.size > 15, `${id}: ${String(orders.size)}`);
+    assert.equal(otherOrders.size, questions.length);
+    assert.ok(questionOrders.size > 100, 'the question order is still shuffled');
   });
 
   it('makes seeds that fit a signed 32-bit column', () => {

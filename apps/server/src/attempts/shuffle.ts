@@ -1,4 +1,5 @@
 import { randomInt } from 'node:crypto';
+import type { QuestionType } from '@assay/contracts';
 
 /*
  * Per-attempt order of questions and choices. The attempt stores one random seed; the order is
@@ -72,10 +73,16 @@ export function shuffleWithSeed<T>(items: readonly T[], seed: number): T[] {
   return result;
 }
 
-/** What ordering needs of a question: its id and choices (any extra fields are kept). */
+/** What ordering needs of a question: its id, type and choices (any extra fields are kept). */
 export interface OrderableQuestion<C> {
   readonly id: string;
+  readonly type: QuestionType;
   readonly choices: readonly C[];
+}
+
+/** Whether a question's choices may be shuffled: "True" then "False" is not an order to mix. */
+function hasShuffleableChoices(type: QuestionType): boolean {
+  return type !== 'true_false';
 }
 
 /** How an exam orders an attempt. */
@@ -87,7 +94,8 @@ export interface ShuffleSettings {
 /**
  * The attempt's order: questions (given in the author's order) shuffled when the exam says so,
  * and each question's choices shuffled with a seed derived from the attempt's seed and the
- * question's id — so one question's choice order does not depend on the others.
+ * question's id — so one question's choice order does not depend on the others. True/false
+ * questions keep the author's order of their two choices whatever the exam says.
  */
 export function orderForAttempt<C, Q extends OrderableQuestion<C>>(
   questions: readonly Q[],
@@ -96,8 +104,12 @@ export function orderForAttempt<C, Q extends OrderableQuestion<C>>(
 ): Q[] {
   const ordered = settings.shuffleQuestions ? shuffleWithSeed(questions, seed) : [...questions];
   if (!settings.shuffleChoices) return ordered;
-  return ordered.map((question) => ({
-    ...question,
-    choices: shuffleWithSeed(question.choices, mix32(seed ^ hashString(question.id))),
-  }));
+  return ordered.map((question) =>
+    hasShuffleableChoices(question.type)
+      ? {
+          ...question,
+          choices: shuffleWithSeed(question.choices, mix32(seed ^ hashString(question.id))),
+        }
+      : question,
+  );
 }

@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Kysely, type NotNull, type Transaction } from 'kysely';
 import type { ExamStatus, QuestionType } from '@assay/contracts';
 import type { Database } from '../platform/database-schema.ts';
 import type { ExamsTable } from './exam.tables.ts';
@@ -9,6 +9,28 @@ export type ExamsDatabase = Database;
 
 /** A stored exam row. */
 export type ExamRow = ExamsTable;
+
+/** The columns of an exam's public short form (no long description, no search text). */
+const summaryColumns = [
+  'id',
+  'title',
+  'description',
+  'question_count',
+  'max_score',
+  'time_limit_minutes',
+  'max_attempts',
+  'pass_mark',
+  'review_policy',
+  'owner_name',
+  'published_at',
+] as const satisfies readonly (keyof ExamsTable)[];
+
+/** An exam as the catalog lists it. */
+export type ExamSummaryRow = Pick<ExamsTable, (typeof summaryColumns)[number]>;
+
+/** An exam as its author's list shows it, with its number of graded attempts. */
+export type AuthoredExamSummaryRow = ExamSummaryRow &
+  Pick<ExamsTable, 'status' | 'created_at' | 'updated_at'> & { attempt_count: number };
 
 /** A choice as stored, with its key. */
 export interface ChoiceRecord {
@@ -115,10 +137,10 @@ export class ExamsRepository {
   }
 
   /** Published exams, most recently published first, filtered by a case-insensitive search. */
-  async listPublishedExams(window: ExamListWindow): Promise<ExamRow[]> {
+  async listPublishedExams(window: ExamListWindow): Promise<ExamSummaryRow[]> {
     let query = this.#db
       .selectFrom('exams')
-      .selectAll()
+      .select(summaryColumns)
       .where('status', '=', 'published')
       .where('published_at', 'is not', null);
     if (window.search !== undefined && window.search !== '') {
@@ -142,14 +164,30 @@ export class ExamsRepository {
       .execute();
   }
 
-  /** An owner's exams in any status, newest first. */
+  /**
+   * An owner's exams in any status, newest first, each with its number of graded attempts
+   * (submitted or expired, as `listGradedAttemptsOfExam` lists them) — counted in the same statement.
+   */
   async listExamsOfOwner(
     owner: { readonly subject: string; readonly issuer: string },
     window: ExamListWindow,
-  ): Promise<ExamRow[]> {
+  ): Promise<AuthoredExamSummaryRow[]> {
     let query = this.#db
       .selectFrom('exams')
-      .selectAll()
+      .select([...summaryColumns, 'status', 'created_at', 'updated_at'])
+      // Correlated rather than a join on a grouped subquery: PostgreSQL would group every
+      // attempt of every exam before joining, where this counts only the page's exams, each
+      // along attempts_exam_idx.
+      .select((eb) =>
+        eb
+          .selectFrom('attempts')
+          .select((inner) => inner.fn.count<number>('attempts.id').as('count'))
+          .whereRef('attempts.exam_id', '=', 'exams.id')
+          .where('attempts.state', 'in', ['submitted', 'expired'])
+          .where('attempts.submitted_at', 'is not', null)
+          .as('attempt_count'),
+      )
+      .$narrowType<{ attempt_count: NotNull }>()
       .where('owner_subject', '=', owner.subject)
       .where('owner_issuer', '=', owner.issuer);
     if (window.search !== undefined && window.search !== '') {

@@ -31,8 +31,10 @@ import {
   assertTransition,
 } from './exam-rules.ts';
 import type {
+  AuthoredExamSummaryRow,
   ExamPatch,
   ExamRow,
+  ExamSummaryRow,
   ExamsRepository,
   QuestionRecord,
   QuestionToWrite,
@@ -345,7 +347,7 @@ function questionToWrite(body: QuestionBody): QuestionToWrite {
 }
 
 /** The public short form of an exam. */
-export function toExamSummary(exam: ExamRow): ExamSummary {
+export function toExamSummary(exam: ExamSummaryRow): ExamSummary {
   return {
     id: exam.id,
     title: exam.title,
@@ -370,12 +372,13 @@ function toExamDetail(exam: ExamRow): ExamDetail {
   };
 }
 
-function toAuthoredExamSummary(exam: ExamRow): AuthoredExamSummary {
+function toAuthoredExamSummary(exam: AuthoredExamSummaryRow): AuthoredExamSummary {
   return {
     ...toExamSummary(exam),
     status: exam.status,
     createdAt: exam.created_at,
     updatedAt: exam.updated_at,
+    attemptCount: exam.attempt_count,
   };
 }
 

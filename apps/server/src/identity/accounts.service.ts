@@ -10,7 +10,7 @@ import {
 
 import { decodeCursor, pageOf } from '../exams/page-cursor.ts';
 import { DomainError, InvalidInputError, NotFoundError } from '../platform/errors.ts';
-import type { AccountRow, AccountsRepository } from './accounts.repository.ts';
+import type { AccountsRepository, NewAccountRow } from './accounts.repository.ts';
 import type { BffSessionsRepository } from './bff-sessions.repository.ts';
 import { checkPassword } from './password-policy.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';
@@ -18,6 +18,7 @@ import { DEFAULT_ROLE, isRole, type Role } from './permissions.ts';
 import {
   SIGN_IN_FAILURES_PER_ACCOUNT,
   SIGN_IN_FAILURES_PER_ADDRESS,
+  SIGN_UP_REFUSALS_PER_ACCOUNT,
   SIGN_UPS_PER_ADDRESS,
   type RateLimiter,
 } from './rate-limiter.ts';
@@ -55,7 +56,7 @@ const usernamePattern = new RegExp(USERNAME_PATTERN);
 // Deliberately loose: one @, something on each side, a dot in the domain, no spaces.
 const emailPattern = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
-function toAccount(row: AccountRow): Account {
+function toAccount(row: NewAccountRow): Account {
   return {
     id: row.id,
     username: row.username,
@@ -119,7 +120,7 @@ export class AccountsService {
     if (errors.length > 0) throw new InvalidInputError('Some fields are invalid.', errors);
 
     const now = this.#now().toISOString();
-    const row: AccountRow = {
+    const row: NewAccountRow = {
       id: randomUUID(),
       username,
       email,
@@ -143,10 +144,25 @@ export class AccountsService {
     return toAccount(row);
   }
 
-  /** Sign-up from the web: rate-limited per client address, whatever the outcome. */
+  /**
+   * Sign-up from the web, rate-limited per client address (every attempt counts) and per
+   * account: refused attempts (invalid fields, a taken username or email) count against the
+   * username and the email asked for, so nobody can probe or hammer one account's sign-up
+   * from many addresses.
+   */
   async signUp(input: NewAccount, clientAddress: string): Promise<Account> {
     await this.#limits.consume([[`signup:ip:${clientAddress}`, SIGN_UPS_PER_ADDRESS]]);
-    return this.create({ ...input, role: DEFAULT_ROLE });
+    const accountLimits = [
+      [`signup:username:${canonicalLogin(input.username)}`, SIGN_UP_REFUSALS_PER_ACCOUNT],
+      [`signup:email:${canonicalLogin(input.email)}`, SIGN_UP_REFUSALS_PER_ACCOUNT],
+    ] as const;
+    await this.#limits.assertUnder(accountLimits);
+    try {
+      return await this.create({ ...input, role: DEFAULT_ROLE });
+    } catch (error) {
+      if (error instanceof DomainError) await this.#limits.hit(accountLimits);
+      throw error;
+    }
   }
 
   /**
@@ -207,7 +223,7 @@ export class AccountsService {
     const after =
       query.cursor === undefined ? undefined : decodeCursor(USERS_LISTING, query.cursor);
     const rows = await this.#accounts.search({
-      search: query.q?.trim(),
+      search: query.q?.normalize('NFKC').trim(),
       limit: limit + 1,
       after: after === undefined ? undefined : { username: after.sortKey, id: after.id },
     });

@@ -1,7 +1,9 @@
 /*
- * The identity tables as Kysely sees them (created by migrations/20261122090000_identity.ts).
- * Conventions are in platform/db.ts: ISO-8601 text timestamps, 0/1 booleans, JSON as text.
+ * The identity tables as Kysely sees them (created by migrations/20261122090000_identity.ts,
+ * `accounts.search_text` added by 20261202100000_accounts_search_text.ts). Conventions are in
+ * platform/db.ts: ISO-8601 text timestamps, 0/1 booleans, JSON as text.
  */
+import type { Generated } from 'kysely';
 
 /** One object stored by oidc-provider (session, interaction, code, token, grant …). */
 export interface OidcPayloadsTable {
@@ -30,6 +32,11 @@ export interface AccountsTable {
   disabled: 0 | 1;
   created_at: string;
   updated_at: string;
+  /**
+   * Username, email and display name, NFKC-normalised and lower-cased by JavaScript (the same
+   * on both engines): what the admin's search matches. Written by `AccountsRepository.insert`.
+   */
+  search_text: Generated<string>;
 }
 
 export interface SigningKeysTable {

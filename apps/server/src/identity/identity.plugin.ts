@@ -8,7 +8,6 @@ import { randomBytes } from 'node:crypto';
 
 import cookie from '@fastify/cookie';
 import fp from 'fastify-plugin';
-import { createRemoteJWKSet } from 'jose';
 import type { JWTVerifyGetKey } from 'jose';
 
 import type { Config } from '../config.ts';
@@ -30,7 +29,7 @@ import { SealedBox } from './sealed-box.ts';
 import { SecretsRepository } from './secrets.repository.ts';
 import { DEFAULT_KEY_RELOAD_INTERVAL_MS, SigningKeyRing } from './signing-keys.ts';
 import { SigningKeysRepository } from './signing-keys.repository.ts';
-import { AccessTokenVerifier, type SigningAlgorithm } from './token-verifier.ts';
+import { AccessTokenVerifier, remoteKeySet, type SigningAlgorithm } from './token-verifier.ts';
 import { usersRoutes } from './users.routes.ts';
 
 /** The client id of the web app's BFF at the embedded provider. */
@@ -75,8 +74,8 @@ declare module 'fastify' {
 const randomSecret = () => randomBytes(32).toString('base64url');
 
 /**
- * The issuer's JWKS, found through its discovery document on first use (cached, refetched on
- * an unknown `kid` with a cooldown by jose).
+ * The issuer's JWKS, found through its discovery document on first use ({@link remoteKeySet}:
+ * cached, refetched on an unknown `kid` at most once per 30 s cooldown).
  */
 function discoveredKeySet(issuer: string): JWTVerifyGetKey {
   let keySet: Promise<JWTVerifyGetKey> | undefined;
@@ -88,11 +87,7 @@ function discoveredKeySet(issuer: string): JWTVerifyGetKey {
     if (metadata.issuer !== issuer || typeof metadata.jwks_uri !== 'string') {
       throw new Error(`Discovery at ${url} does not describe issuer ${issuer}`);
     }
-    return createRemoteJWKSet(new URL(metadata.jwks_uri), {
-      cooldownDuration: 30_000,
-      cacheMaxAge: 600_000,
-      timeoutDuration: 5000,
-    });
+    return remoteKeySet(new URL(metadata.jwks_uri));
   };
   return async (header, token) => {
     keySet ??= discover().catch((error: unknown) => {

@@ -44,7 +44,7 @@ export const interactionRoutes: FastifyPluginAsyncTypebox<InteractionRoutesOptio
     const type = request.headers['content-type'] ?? '';
     if (
       request.method === 'POST' &&
-      !request.url.endsWith('/abort') &&
+      request.routeOptions.url !== '/interaction/:uid/abort' &&
       !/^application\/json\s*(;|$)/i.test(type)
     ) {
       done(new DomainError('unsupported_media_type', 'Send the body as application/json.'));

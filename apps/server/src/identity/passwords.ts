@@ -128,9 +128,9 @@ export async function hashPassword(
 
 /**
  * A well-formed hash with the default parameters whose preimage nobody knows (random salt and
- * tag). {@link verifyPassword} runs against it when the account does not exist, so an unknown
- * user costs exactly one argon2id derivation, like a wrong password, and response time does not
- * reveal which usernames exist. Store it for accounts that must not sign in with a password.
+ * tag): store it for accounts that must not sign in with a password. (For an unknown account,
+ * {@link verifyPassword} derives against a fresh target of the same shape, so an unknown user
+ * costs exactly one argon2id derivation, like a wrong password.)
  */
 export const DUMMY_HASH: string = formatPhc(
   DEFAULT_ARGON2_PARAMETERS,

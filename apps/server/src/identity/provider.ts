@@ -4,9 +4,10 @@
  *   `secrets`, `adapter` is the database, `features.devInteractions.enabled: false`;
  * - authorization code with PKCE (S256) only, plus client credentials for machine clients;
  * - refresh tokens rotate on every use; presenting a rotated one revokes the grant (built in);
- * - RP-initiated logout and revocation; no registration, no introspection;
+ * - RP-initiated logout and revocation; no registration, introspection or DPoP;
  * - every access token is an RFC 9068 JWT for the API (`resourceIndicators` with the API as
- *   default resource), with `permissions` read at issue time (role, or a client's scopes);
+ *   default resource), with `permissions` and `scope` read at issue time (role, or a
+ *   client's scopes);
  * - pages the provider renders itself (errors, logout confirmation) carry no inline script.
  */
 import Provider, { errors, interactionPolicy } from 'oidc-provider';
@@ -272,6 +273,9 @@ export function createIdentityProvider(options: IdentityProviderOptions): Provid
         enabled: true,
         allowedPolicy: (_ctx, client, token) => token.clientId === client.clientId,
       },
+      // The API checks no DPoP proofs, so it must not be offered: a "sender-constrained" token
+      // would be accepted there as a plain bearer token (the verifier refuses `cnf` anyway).
+      dPoP: { enabled: false },
       introspection: { enabled: false },
       registration: { enabled: false },
       userinfo: { enabled: true },
@@ -300,7 +304,17 @@ export function createIdentityProvider(options: IdentityProviderOptions): Provid
         // A client-credentials request without `scope` gets every scope the client was
         // granted (as `curl -d grant_type=client_credentials` in the tutorials expects).
         jwt: (_ctx, token, jwt) => {
-          if (token.kind !== 'ClientCredentials' || (token.scope ?? '') !== '') return;
+          if (token.kind !== 'ClientCredentials') {
+            // A person's token is good for what their role grants at issue time: RFC 9068's
+            // `scope` says so, like `permissions` (the web client asks for no API scopes,
+            // so the provider would otherwise leave `scope` out).
+            const permissions = jwt.payload['permissions'];
+            if ((token.scope ?? '') === '' && Array.isArray(permissions)) {
+              jwt.payload['scope'] = permissions.join(' ') || undefined;
+            }
+            return;
+          }
+          if ((token.scope ?? '') !== '') return;
           const allowed = (token.client?.scope ?? '')
             .split(' ')
             .filter((scope) => API_SCOPES.includes(scope));

@@ -11,6 +11,8 @@ export interface Limit {
 export const SIGN_IN_FAILURES_PER_ACCOUNT: Limit = { max: 5, windowSeconds: 15 * 60 };
 export const SIGN_IN_FAILURES_PER_ADDRESS: Limit = { max: 20, windowSeconds: 15 * 60 };
 export const SIGN_UPS_PER_ADDRESS: Limit = { max: 10, windowSeconds: 60 * 60 };
+/** Refused sign-ups (bad fields, taken) for one username or one email address. */
+export const SIGN_UP_REFUSALS_PER_ACCOUNT: Limit = { max: 5, windowSeconds: 15 * 60 };
 
 /** Too many attempts (429 `rate_limited`); `retryAfter` seconds go in `Retry-After`. */
 export class RateLimitedError extends DomainError {

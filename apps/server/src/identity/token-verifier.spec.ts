@@ -188,6 +188,25 @@ describe('AccessTokenVerifier', () => {
       const token = await sign(rsa, claims({ exp: NOW_S - 20 }));
       assert.equal((await verifier({ clockTolerance: 30 }).verify(token)).subject, 'account-1');
     });
+
+    it('never accepts more than 60 s of skew', async () => {
+      for (const clockTolerance of [61, 3600, -1, Number.NaN]) {
+        assert.throws(() => verifier({ clockTolerance }), RangeError, String(clockTolerance));
+      }
+      const widest = verifier({ clockTolerance: 60 });
+      for (const skewed of [
+        claims({ nbf: NOW_S + 61 }),
+        claims({ iat: NOW_S + 61 }),
+        claims({ iat: NOW_S - 1000, exp: NOW_S - 61 }),
+      ]) {
+        await assert.rejects(widest.verify(await sign(rsa, skewed)), BearerTokenError);
+      }
+      const defaults = verifier();
+      await assert.rejects(
+        defaults.verify(await sign(rsa, claims({ iat: NOW_S - 1000, exp: NOW_S - 31 }))),
+        expectRefusal('token_expired'),
+      );
+    });
   });
 
   describe('hostile tokens', () => {
@@ -350,6 +369,13 @@ describe('AccessTokenVerifier', () => {
       }
       const numericSub = await sign(rsa, claims({ sub: 42 }));
       await assert.rejects(verifier().verify(numericSub), expectRefusal('invalid_claims'));
+    });
+
+    it('refuses a key-bound (DPoP or mutual-TLS) token presented as a bearer token', async () => {
+      for (const cnf of [{ jkt: 'some-jwk-thumbprint' }, { 'x5t#S256': 'some-cert-hash' }]) {
+        const token = await sign(rsa, claims({ cnf }));
+        await assert.rejects(verifier().verify(token), expectRefusal('invalid_claims'));
+      }
     });
   });
 

@@ -330,6 +330,12 @@ export class AccessTokenVerifier {
     }
     // Checked after the signature, so a forged token learns nothing from the answer.
     if (!typeOk) throw new BearerTokenError('invalid_claims', 'The token is not an access token');
+    // A token bound to a key (DPoP, mutual TLS: RFC 7800 `cnf`) is only valid with a proof of
+    // that key, which this API does not check: taking it as a bearer token would undo the
+    // binding for whoever stole it.
+    if (payload['cnf'] !== undefined) {
+      throw new BearerTokenError('invalid_claims', 'The token is bound to a key (cnf)');
+    }
 
     const nowSeconds = Math.floor(nowMs / 1000);
     const { sub, exp, iat } = payload;

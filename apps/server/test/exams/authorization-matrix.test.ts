@@ -4,6 +4,7 @@ import type { AttemptView, Exam } from '@assay/contracts';
 import type { InjectOptions } from 'fastify';
 import {
   CALLERS,
+  assertNoAnswerKey,
   createDraft,
   createPublished,
   expectJson,
@@ -73,6 +74,14 @@ const MATRIX: readonly Row[] = [
   { route: 'GET /api/me/attempts',                    scene: 'attempted', request: () => ({ method: 'GET', url: '/api/me/attempts' }),                                  expected: [401, 200, 200, 200, 200, 200, 200, 403] },
 ];
 
+/** Callers that are never shown an answer key: whatever they call, no `correct`, no explanation. */
+const keyless: ReadonlySet<string> = new Set([
+  'anonymous',
+  'learner',
+  'otherLearner',
+  'takerClient',
+]);
+
 /** The problem code each refusal must carry. */
 const codeByStatus: Readonly<Record<number, string>> = {
   401: 'authorization_header_missing',
@@ -117,6 +126,13 @@ describe('authorization matrix: every route × every caller', () => {
         const scene = await makeScene(row.scene);
         const response = await http.call(caller, row.request(scene));
         const expected = row.expected[index];
+        if (keyless.has(caller)) {
+          try {
+            assertNoAnswerKey(response, `${row.route} as ${caller}`);
+          } catch (error) {
+            mismatches.push((error as Error).message);
+          }
+        }
         if (response.statusCode !== expected) {
           mismatches.push(
             `${caller}: expected ${String(expected)}, got ${String(response.statusCode)} ${response.body}`,

@@ -8,6 +8,7 @@ import type {
   ProblemDetails,
 } from '@assay/contracts';
 import {
+  QUESTIONS,
   assertNoAnswerKey,
   assertProblem,
   createDraft,
@@ -81,6 +82,12 @@ describe('exams over HTTP: catalog and authoring', () => {
       );
       assert.equal(second.nextCursor, null);
       assert.ok(!first.items.some((item) => item.id === draft.id));
+      const byDescription = expectJson<ExamSummaryPage>(
+        await http.call('anonymous', { method: 'GET', url: '/api/exams?q=A%20FIXTURE%20exam' }),
+        200,
+      );
+      assert.ok(byDescription.items.some((item) => item.title === 'Catalog zebra two'));
+      assert.ok(!byDescription.items.some((item) => item.id === draft.id));
       const [summary] = second.items;
       assert.equal(summary?.questionCount, 3);
       assert.equal(summary.maxScore, 4);
@@ -180,6 +187,246 @@ describe('exams over HTTP: catalog and authoring', () => {
       assert.match(first.explanation, /^EXPLAINED/);
     });
 
+    it('keeps the model: long description, settings, review policy, status and timestamps', async () => {
+      const longDescription =
+        '# Read me\n\n*Markdown* with <script>alert(1)</script> kept as text.';
+      const created = expectJson<Exam>(
+        await http.call('author', {
+          method: 'POST',
+          url: '/api/exams',
+          payload: {
+            title: 'Model exam',
+            description: 'Short.',
+            longDescription,
+            timeLimitMinutes: 30,
+            maxAttempts: 3,
+            passMark: 75,
+            shuffleQuestions: true,
+            shuffleChoices: true,
+            reviewPolicy: 'score_only',
+          },
+        }),
+        201,
+      );
+      const createdAt = http.clock.now().toISOString();
+      assert.deepEqual(
+        [
+          created.status,
+          created.createdAt,
+          created.updatedAt,
+          created.publishedAt,
+          created.archivedAt,
+        ],
+        ['draft', createdAt, createdAt, null, null],
+      );
+      assert.equal(created.longDescription, longDescription);
+      assert.equal(created.authorName, 'Ada Author');
+
+      for (const reviewPolicy of ['show_correctness', 'show_answers', 'score_only'] as const) {
+        http.clock.advance(1000);
+        const patched = expectJson<Exam>(
+          await http.call('author', {
+            method: 'PATCH',
+            url: `/api/exams/${created.id}`,
+            payload: { reviewPolicy },
+          }),
+          200,
+        );
+        assert.equal(patched.reviewPolicy, reviewPolicy);
+        assert.equal(patched.updatedAt, http.clock.now().toISOString());
+        assert.equal(patched.createdAt, createdAt);
+        assert.equal(patched.longDescription, longDescription, 'a patch keeps what it omits');
+      }
+
+      for (const question of QUESTIONS) {
+        await http.call('author', {
+          method: 'POST',
+          url: `/api/exams/${created.id}/questions`,
+          payload: question,
+        });
+      }
+      http.clock.advance(1000);
+      const published = expectJson<Exam>(
+        await http.call('author', { method: 'POST', url: `/api/exams/${created.id}/publish` }),
+        200,
+      );
+      const publishedAt = http.clock.now().toISOString();
+      assert.deepEqual([published.status, published.publishedAt], ['published', publishedAt]);
+      const detail = expectJson<ExamDetail>(
+        await http.call('anonymous', { method: 'GET', url: `/api/exams/${created.id}` }),
+        200,
+      );
+      assert.deepEqual(detail, {
+        id: created.id,
+        title: 'Model exam',
+        description: 'Short.',
+        longDescription,
+        questionCount: 3,
+        maxScore: 4,
+        timeLimitMinutes: 30,
+        maxAttempts: 3,
+        passMark: 75,
+        shuffleQuestions: true,
+        shuffleChoices: true,
+        reviewPolicy: 'score_only',
+        authorName: 'Ada Author',
+        publishedAt,
+      });
+
+      http.clock.advance(1000);
+      const archived = expectJson<Exam>(
+        await http.call('author', { method: 'POST', url: `/api/exams/${created.id}/archive` }),
+        200,
+      );
+      assert.deepEqual(
+        [archived.status, archived.archivedAt, archived.publishedAt],
+        ['archived', http.clock.now().toISOString(), publishedAt],
+      );
+      // Archived: out of the catalog and its page, still in the author's list.
+      const catalog = expectJson<ExamSummaryPage>(
+        await http.call('anonymous', { method: 'GET', url: '/api/exams?q=model%20exam' }),
+        200,
+      );
+      assert.deepEqual(catalog.items, []);
+      assertProblem(
+        await http.call('anonymous', { method: 'GET', url: `/api/exams/${created.id}` }),
+        404,
+        'exam_not_found',
+      );
+      const mine = expectJson<AuthoredExamPage>(
+        await http.call('author', { method: 'GET', url: '/api/my/exams?q=model%20exam' }),
+        200,
+      );
+      assert.deepEqual(
+        mine.items.map((item) => [item.id, item.status]),
+        [[created.id, 'archived']],
+      );
+    });
+
+    it('counts each exam’s graded attempts in my exams: submitted and expired, not in progress', async () => {
+      const counted = await createPublished(http, 'author', {
+        title: 'Tally counted',
+        timeLimitMinutes: 10,
+      });
+      await createPublished(http, 'author', { title: 'Tally untouched' });
+      await createDraft(http, 'author', { title: 'Tally draft' });
+      const foreign = await createPublished(http, 'otherAuthor', { title: 'Tally foreign' });
+      const tally = async (caller: 'author' | 'otherAuthor') =>
+        Object.fromEntries(
+          expectJson<AuthoredExamPage>(
+            await http.call(caller, { method: 'GET', url: '/api/my/exams?q=tally' }),
+            200,
+          ).items.map((item) => [item.title, item.attemptCount]),
+        );
+      for (const examId of [counted.id, foreign.id]) {
+        const attempt = await startAttempt(http, examId, 'learner');
+        expectJson(
+          await http.call('learner', { method: 'POST', url: `/api/attempts/${attempt.id}/submit` }),
+          200,
+        );
+      }
+      const abandoned = await startAttempt(http, counted.id, 'otherLearner');
+      assert.deepEqual(await tally('author'), {
+        'Tally counted': 1,
+        'Tally untouched': 0,
+        'Tally draft': 0,
+      });
+
+      // Past the deadline the abandoned attempt is graded on next access: expired, and counted.
+      http.clock.advance(11 * 60_000);
+      const expired = expectJson<{ state: string }>(
+        await http.call('otherLearner', { method: 'GET', url: `/api/attempts/${abandoned.id}` }),
+        200,
+      );
+      assert.equal(expired.state, 'expired');
+      await startAttempt(http, counted.id, 'takerClient');
+      assert.deepEqual(await tally('author'), {
+        'Tally counted': 2,
+        'Tally untouched': 0,
+        'Tally draft': 0,
+      });
+      const examAttempts = expectJson<{ items: unknown[] }>(
+        await http.call('author', { method: 'GET', url: `/api/exams/${counted.id}/attempts` }),
+        200,
+      );
+      assert.equal(examAttempts.items.length, 2, 'the count is what the exam’s attempts list');
+      assert.deepEqual(await tally('otherAuthor'), { 'Tally foreign': 1 });
+    });
+
+    it('refuses to publish with every rule broken listed, each with its question and field', async () => {
+      const empty = await createDraft(http, 'author', {}, []);
+      const none = assertProblem(
+        await http.call('author', { method: 'POST', url: `/api/exams/${empty.id}/publish` }),
+        409,
+        'exam_not_publishable',
+      ) as ProblemDetails & { problems: unknown[] };
+      assert.deepEqual(none.problems, [
+        { rule: 'no_questions', field: '/questions', message: 'Add at least one question.' },
+      ]);
+
+      const broken = await createDraft(http, 'author', {}, [
+        {
+          type: 'multiple_choice',
+          text: 'None right',
+          choices: [
+            { text: 'a', correct: false },
+            { text: 'b', correct: false },
+          ],
+        },
+        {
+          type: 'single_choice',
+          text: 'Two right',
+          choices: [
+            { text: 'a', correct: true },
+            { text: 'b', correct: true },
+          ],
+        },
+        {
+          type: 'true_false',
+          text: 'Three ways',
+          choices: [
+            { text: 'True', correct: true },
+            { text: 'False', correct: false },
+            { text: 'Maybe', correct: false },
+          ],
+        },
+        { type: 'single_choice', text: 'Alone', choices: [{ text: 'only', correct: true }] },
+        {
+          type: 'multiple_choice',
+          text: 'Fine',
+          choices: [
+            { text: 'a', correct: true },
+            { text: 'b', correct: true },
+          ],
+        },
+      ]);
+      const refused = assertProblem(
+        await http.call('author', { method: 'POST', url: `/api/exams/${broken.id}/publish` }),
+        409,
+        'exam_not_publishable',
+      ) as ProblemDetails & {
+        problems: { rule: string; questionPosition?: number; questionId?: string; field: string }[];
+      };
+      assert.deepEqual(
+        refused.problems.map((problem) => [problem.rule, problem.questionPosition, problem.field]),
+        [
+          ['needs_a_correct_choice', 1, '/questions/1/choices'],
+          ['needs_exactly_one_correct', 2, '/questions/2/choices'],
+          ['true_false_needs_two_choices', 3, '/questions/3/choices'],
+          ['too_few_choices', 4, '/questions/4/choices'],
+        ],
+      );
+      assert.deepEqual(
+        refused.problems.map((problem) => problem.questionId),
+        broken.questions.slice(0, 4).map((question) => question.id),
+      );
+      const still = expectJson<Exam>(
+        await http.call('author', { method: 'GET', url: `/api/exams/${broken.id}/edit` }),
+        200,
+      );
+      assert.deepEqual([still.status, still.publishedAt], ['draft', null]);
+    });
+
     it('refuses bad bodies with every offending field', async () => {
       const problem = assertProblem(
         await http.call('author', {
@@ -215,6 +462,22 @@ describe('exams over HTTP: catalog and authoring', () => {
         400,
         'validation_failed',
       );
+      // A misspelt setting is refused, not silently dropped, and nothing changes.
+      const misspelt = assertProblem(
+        await http.call('author', {
+          method: 'PATCH',
+          url: `/api/exams/${exam.id}`,
+          payload: { title: 'Renamed', passmark: 80 },
+        }),
+        400,
+        'validation_failed',
+      );
+      assert.deepEqual(misspelt.errors, [{ field: '/passmark', message: 'is not allowed' }]);
+      const unchanged = await http.call('author', {
+        method: 'GET',
+        url: `/api/exams/${exam.id}/edit`,
+      });
+      assert.notEqual(unchanged.json<{ title: string }>().title, 'Renamed');
       const question = assertProblem(
         await http.call('author', {
           method: 'POST',

@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
-import { afterEach, beforeEach, describe, it } from 'node:test';
-import type { ExamSummaryPage } from '@assay/contracts';
-import { SAMPLE_EXAMS } from '../../src/exams/sample-exams.ts';
+import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
+import type { AttemptResult, AttemptView, ExamSummaryPage } from '@assay/contracts';
+import { ExamsRepository } from '../../src/exams/exams.repository.ts';
+import { SAMPLE_EXAMS, seedSampleExams } from '../../src/exams/sample-exams.ts';
 import { fixtureWebDist } from '../support/app.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { startScript } from '../support/processes.ts';
+import { assertNoAnswerKey, expectJson, startExamsHttp, type ExamsHttp } from './fixture.ts';
 
 /** Runs server.ts until it listens, asks for the catalog, and stops it. */
 async function catalogAfterStart(
@@ -64,5 +66,58 @@ describe('first run: sample exams', () => {
   it('leaves the catalog empty with SEED_SAMPLE_EXAMS=false', async () => {
     const catalog = await catalogAfterStart(database, { SEED_SAMPLE_EXAMS: 'false' });
     assert.deepEqual(catalog.items, []);
+  });
+});
+
+describe('first run: a newcomer takes a sample exam at once', () => {
+  let http: ExamsHttp;
+
+  before(async () => {
+    http = await startExamsHttp();
+    assert.equal(await seedSampleExams(new ExamsRepository(http.testApp.app.db)), 3);
+  });
+  after(() => http.close());
+
+  it('starts, submits and reviews the first sample, then scores full marks with its answers', async () => {
+    const catalog = expectJson<ExamSummaryPage>(
+      await http.call('anonymous', { method: 'GET', url: '/api/exams' }),
+      200,
+    );
+    const sample = catalog.items[0];
+    assert.ok(sample);
+    assert.equal(sample.title, SAMPLE_EXAMS[0]?.title);
+    const start = { method: 'POST', url: `/api/exams/${sample.id}/attempts` } as const;
+
+    const firstResponse = await http.call('learner', start);
+    const first = expectJson<AttemptView>(firstResponse, 201);
+    assertNoAnswerKey(firstResponse, 'sample attempt');
+    assert.equal(first.questions.length, sample.questionCount);
+    assert.ok(first.deadline !== null, 'the sample has a time limit');
+    const review = expectJson<AttemptResult>(
+      await http.call('learner', { method: 'POST', url: `/api/attempts/${first.id}/submit` }),
+      200,
+    );
+    assert.equal(review.score, 0);
+    assert.ok(review.questions, 'the first sample shows the answers after submission');
+
+    const second = expectJson<AttemptView>(await http.call('learner', start), 201);
+    const answers = review.questions.map((question) => ({
+      questionId: question.questionId,
+      choiceIds: question.choices.filter((choice) => choice.correct === true).map((c) => c.id),
+      revision: 1,
+    }));
+    expectJson(
+      await http.call('learner', {
+        method: 'PUT',
+        url: `/api/attempts/${second.id}/answers`,
+        payload: { answers },
+      }),
+      200,
+    );
+    const result = expectJson<AttemptResult>(
+      await http.call('learner', { method: 'POST', url: `/api/attempts/${second.id}/submit` }),
+      200,
+    );
+    assert.deepEqual([result.score, result.passed], [sample.maxScore, true]);
   });
 });

@@ -208,6 +208,15 @@ describe('web app sign-up → sign-in → BFF session → API → sign-out, over
       body: 'login=ada&password=x',
     });
     assert.equal(form.status, 415);
+    // text/plain is the other body a cross-site form can send; a query cannot smuggle it in.
+    for (const path of ['login', 'login?then=/abort', 'signup?/abort']) {
+      const plain = await browser.request(`/interaction/${uid}/${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'text/plain' },
+        body: JSON.stringify({ login: 'ada', password: 'x' }),
+      });
+      assert.equal(plain.status, 415, path);
+    }
     const unknown = await browser.request('/interaction/not-a-real-uid/details');
     assert.equal(unknown.status, 404);
     assert.equal(((await unknown.json()) as ProblemDetails).code, 'interaction_not_found');

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 
 import { loadConfig } from '../../src/config.ts';
@@ -80,6 +81,60 @@ describe('identity admin commands (users, clients, keys)', () => {
     const unknown = await runScript('cli.ts', ['users', 'disable', 'nobody'], env);
     assert.equal(unknown.code, 1);
     assert.match(unknown.stderr, /no account named nobody/);
+  });
+
+  it("users disable ends the account's web sessions at once, and no one else's", async () => {
+    const now = new Date();
+    const session = (idHash: string, subject: string) => ({
+      id_hash: idHash,
+      subject,
+      tokens: 'sealed',
+      csrf_token: 'csrf',
+      access_expires_at: new Date(now.getTime() + 600_000).toISOString(),
+      created_at: now.toISOString(),
+      updated_at: now.toISOString(),
+      expires_at: new Date(now.getTime() + 3_600_000).toISOString(),
+    });
+    const ids = await query(async (db) => {
+      const { AccountsRepository } = await import('../../src/identity/accounts.repository.ts');
+      const repository = new AccountsRepository(db);
+      const made: string[] = [];
+      for (const username of ['linus', 'margaret']) {
+        const id = randomUUID();
+        await repository.insert({
+          id,
+          username,
+          email: `${username}@example.org`,
+          display_name: username,
+          password_hash: '$argon2id$unused',
+          role: 'learner',
+          disabled: 0,
+          created_at: now.toISOString(),
+          updated_at: now.toISOString(),
+        });
+        made.push(id);
+      }
+      const [linus = '', margaret = ''] = made;
+      await db
+        .insertInto('bff_sessions')
+        .values([session('s1', linus), session('s2', linus), session('s3', margaret)])
+        .execute();
+      return { linus, margaret };
+    });
+    const result = await runScript('cli.ts', ['users', 'disable', 'LINUS'], env);
+    assert.equal(result.code, 0, result.stderr);
+    const left = await query((db) =>
+      db.selectFrom('bff_sessions').select(['id_hash', 'subject']).orderBy('id_hash').execute(),
+    );
+    assert.deepEqual(left, [{ id_hash: 's3', subject: ids.margaret }]);
+    const row = await query((db) =>
+      db
+        .selectFrom('accounts')
+        .select('disabled')
+        .where('id', '=', ids.linus)
+        .executeTakeFirstOrThrow(),
+    );
+    assert.equal(row.disabled, 1);
   });
 
   it('clients create prints JSON with client_id, client_secret and scope', async () => {

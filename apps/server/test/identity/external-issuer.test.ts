@@ -236,6 +236,29 @@ describe('external identity provider (OIDC_ISSUER set)', () => {
     });
   });
 
+  it('signs out of the web app and sends the browser to the external provider to end its session', async () => {
+    const browser = new Browser(permissionsApp.baseUrl);
+    await browser.navigate('/bff/login');
+    assert.equal((await browser.request('/bff/user')).status, 200);
+    const response = await browser.postJson(
+      '/bff/logout',
+      {},
+      { 'x-xsrf-token': browser.cookie('XSRF-TOKEN') ?? '' },
+    );
+    assert.equal(response.status, 200);
+    const endSession = new URL(((await response.json()) as { redirectTo: string }).redirectTo);
+    assert.equal(`${endSession.origin}${endSession.pathname}`, `${external.issuer}/session/end`);
+    assert.equal(
+      endSession.searchParams.get('post_logout_redirect_uri'),
+      `${permissionsApp.baseUrl}/`,
+    );
+    assert.ok(endSession.searchParams.get('id_token_hint'));
+    assert.equal((await browser.request('/bff/user')).status, 401);
+    // The provider accepts the request (a confirmation page), so the hint and URI are right.
+    const page = await browser.request(endSession.href);
+    assert.equal(page.status, 200, await page.clone().text());
+  });
+
   it('maps a roles claim to permissions (Keycloak style) for bearer and session callers', async () => {
     const browser = new Browser(rolesApp.baseUrl);
     const { hops } = await browser.navigate('/bff/login');

@@ -189,8 +189,10 @@ describe('tokens from the embedded provider, over real HTTP', () => {
         'name',
         'permissions',
         'roles',
+        'scope',
         'sub',
       ]);
+      assert.equal(claims['scope'], 'take:exams', 'scope names what the role grants');
       assert.deepEqual(Object.keys(decodeProtectedHeader(tokens.access_token)).sort(), [
         'alg',
         'kid',

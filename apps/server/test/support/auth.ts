@@ -113,7 +113,7 @@ function withOverrides(payload: Record<string, unknown>, options: TokenOptions) 
 
 /**
  * A valid access token for `account`, as the embedded provider issues it to the web app:
- * permissions from the account's current role (read now), `roles`, `name`.
+ * permissions (and `scope`) from the account's current role (read now), `roles`, `name`.
  */
 export async function accessTokenFor(
   app: App,
@@ -127,6 +127,7 @@ export async function accessTokenFor(
     withOverrides(
       {
         permissions: [...permissionsForRole(current.role)],
+        scope: permissionsForRole(current.role).join(' '),
         roles: [current.role],
         name: current.displayName,
         ...basePayload(app, current.id, FIRST_PARTY_CLIENT_ID, options),

@@ -1,5 +1,6 @@
 import { TestbedHarnessEnvironment } from '@angular/cdk/testing/testbed';
 import { HttpXsrfTokenExtractor } from '@angular/common/http';
+import type { TestRequest } from '@angular/common/http/testing';
 import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
 import type { ComponentFixture } from '@angular/core/testing';
 import { TestBed } from '@angular/core/testing';
@@ -11,6 +12,7 @@ import { Router } from '@angular/router';
 import { App } from './app';
 import { appConfig } from './app.config';
 import { PAGE_NAVIGATION } from './core/page-navigation';
+import { AttemptMemory } from './take/attempt-memory';
 
 const ada: BffUser = {
   subject: 'a2f4c1de-0000-4000-8000-000000000001',
@@ -119,6 +121,50 @@ describe('The toolbar', () => {
       expect(await menu.isOpen()).toBe(false);
     });
 
+    it('offers in its menu only what the user may do: "My results", authoring, users, Sign out', async () => {
+      const menuItems = async (user: BffUser): Promise<string[]> => {
+        TestBed.resetTestingModule();
+        await start(user);
+        const menu = await loader().getHarness(
+          MatMenuHarness.with({ triggerText: user.displayName ?? '' }),
+        );
+        await menu.open();
+        const items = await Promise.all((await menu.getItems()).map((item) => item.getText()));
+        await menu.close();
+        return items;
+      };
+
+      expect(await menuItems(ada)).toEqual(['My results', 'Sign out']);
+      expect(
+        await menuItems({
+          ...ada,
+          displayName: 'Grace Hopper',
+          roles: ['instructor'],
+          permissions: ['take:exams', 'manage:exams'],
+        }),
+      ).toEqual(['My results', 'My exams', 'Sign out']);
+      expect(
+        await menuItems({
+          ...ada,
+          displayName: 'Margaret Hamilton',
+          roles: ['admin'],
+          permissions: ['take:exams', 'manage:exams', 'manage:users'],
+        }),
+      ).toEqual(['My results', 'My exams', 'Users', 'Sign out']);
+    });
+
+    it('takes the user to "My results" from the menu', async () => {
+      await start(ada);
+      const menu = await loader().getHarness(MatMenuHarness.with({ triggerText: 'Ada Lovelace' }));
+
+      await menu.clickItem({ text: 'My results' });
+      await fixture.whenStable();
+
+      expect(TestBed.inject(Router).url).toBe('/me/results');
+      httpTesting.expectOne('/api/me/attempts?limit=20').flush({ items: [], nextCursor: null });
+      await fixture.whenStable();
+    });
+
     it('signs out from the menu: posts to /bff/logout and follows the server to redirectTo', async () => {
       await start(ada);
       const menu = await loader().getHarness(MatMenuHarness.with({ triggerText: 'Ada Lovelace' }));
@@ -135,6 +181,55 @@ describe('The toolbar', () => {
       await fixture.whenStable();
 
       expect(assign).toHaveBeenCalledExactlyOnceWith('/oidc/session/end?id_token_hint=x');
+    });
+
+    describe('on a computer others use next', () => {
+      const answer = { questionId: 'q-1', choiceIds: ['c-2'], revision: 7 };
+
+      afterEach(() => {
+        localStorage.clear();
+      });
+
+      async function signOutFromMenu(): Promise<TestRequest> {
+        const menu = await loader().getHarness(
+          MatMenuHarness.with({ triggerText: 'Ada Lovelace' }),
+        );
+        await menu.clickItem({ text: 'Sign out' });
+        return httpTesting.expectOne('/bff/logout');
+      }
+
+      it('forgets every attempt copy this browser kept when signing out', async () => {
+        await start(ada);
+        const memory = TestBed.inject(AttemptMemory);
+        memory.rememberUnsaved('attempt-1', [answer]);
+        memory.rememberPlace('attempt-1', '3');
+        memory.rememberPlace('attempt-2', 'review');
+        localStorage.setItem('not-assay', 'kept');
+        expect(memory.unsavedAnswers('attempt-1')).toEqual([answer]);
+
+        (await signOutFromMenu()).flush({ redirectTo: '/oidc/session/end' });
+        await fixture.whenStable();
+
+        expect(assign).toHaveBeenCalledExactlyOnceWith('/oidc/session/end');
+        expect(Object.keys(localStorage)).toEqual(['not-assay']);
+        // A save that finishes while the page goes cannot put a copy back.
+        memory.rememberUnsaved('attempt-1', [answer]);
+        expect(Object.keys(localStorage)).toEqual(['not-assay']);
+        expect(memory.unsavedAnswers('attempt-1')).toEqual([]);
+        expect(memory.place('attempt-2')).toBeNull();
+      });
+
+      it('keeps them when the server could not sign the user out', async () => {
+        await start(ada);
+        const memory = TestBed.inject(AttemptMemory);
+        memory.rememberUnsaved('attempt-1', [answer]);
+
+        (await signOutFromMenu()).flush(null, { status: 503, statusText: 'Unavailable' });
+        await fixture.whenStable();
+
+        expect(assign).not.toHaveBeenCalled();
+        expect(memory.unsavedAnswers('attempt-1')).toEqual([answer]);
+      });
     });
 
     it('moves focus into the account menu when it opens, so the keyboard reaches Sign out', async () => {

@@ -15,9 +15,9 @@ import { provideRouter } from '@angular/router';
 import { problemInterceptor } from '../core/http/problem-interceptor';
 import { PAGE_NAVIGATION } from '../core/page-navigation';
 import { Users } from './users';
-import type { AdminUser } from './users-api';
+import type { UserSummary } from '@assay/contracts';
 
-const ada: AdminUser = {
+const ada: UserSummary = {
   id: 'u-ada',
   username: 'ada',
   email: 'ada@example.test',
@@ -26,7 +26,7 @@ const ada: AdminUser = {
   disabled: false,
   createdAt: '2026-11-01T09:00:00.000Z',
 };
-const grace: AdminUser = {
+const grace: UserSummary = {
   id: 'u-grace',
   username: 'grace',
   email: 'grace@example.test',
@@ -99,6 +99,17 @@ describe('The users table', () => {
     expect(await (await roleOf('Grace Hopper')).getValueText()).toBe('Instructor');
     const snackBar = await documentLoader().getHarness(MatSnackBarHarness);
     expect(await snackBar.getMessage()).toContain('Grace Hopper is now an instructor');
+    // The server applies a role from the next access token, which the web app renews by itself.
+    expect(await snackBar.getMessage()).toContain('from their next access token, within minutes');
+    expect(await snackBar.getMessage()).not.toMatch(/sign in|sign-in/);
+  });
+
+  it('says when a new role applies as the server does: at the next access token', () => {
+    const hint = (fixture.nativeElement as HTMLElement).querySelector('.hint')?.textContent ?? '';
+    expect(hint.replace(/\s+/g, ' ')).toContain(
+      "A new role applies from the user's next access token: within minutes in the web app",
+    );
+    expect(hint).not.toMatch(/next sign-in|next sign in/);
   });
 
   it('puts the old role back and explains when the last admin would be demoted', async () => {
@@ -131,6 +142,8 @@ describe('The users table', () => {
     ).click();
     const dialog = await documentLoader().getHarness(MatDialogHarness);
     expect(await dialog.getTitleText()).toBe('Disable Grace Hopper?');
+    // The server ends a disabled account's sessions at once; the dialog says what will happen.
+    expect(await dialog.getContentText()).toContain('signed out everywhere at once');
     await (await dialog.getHarness(MatButtonHarness.with({ text: 'Disable account' }))).click();
     await settle();
 
@@ -150,6 +163,8 @@ describe('The users table', () => {
 
   it('searches as the admin types', async () => {
     const search = await loader().getHarness(MatInputHarness.with({ selector: '[type="search"]' }));
+    // The server refuses longer searches (USER_SEARCH_MAX_LENGTH).
+    expect(await (await search.host()).getAttribute('maxlength')).toBe('100');
     await search.setValue('gra');
     await new Promise((resolve) => setTimeout(resolve, 350));
 

@@ -1,4 +1,3 @@
-import { DatePipe } from '@angular/common';
 import type { OnInit } from '@angular/core';
 import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/core';
 import { MatButton } from '@angular/material/button';
@@ -22,23 +21,26 @@ import {
 import { ApiError } from '../core/http/api-error';
 import { Notifier } from '../core/notifier';
 import { Confirmation } from '../shared/confirm-dialog';
-import type { AdminUser, UpdateUserBody, UserRole } from './users-api';
+import { DateTimePipe } from '../shared/formatting';
+import type { Role, UpdateUserBody, UserSummary } from '@assay/contracts';
 import { UsersApi } from './users-api';
 
-export const roleLabels: Readonly<Record<UserRole, string>> = {
+export const roleLabels: Readonly<Record<Role, string>> = {
   learner: 'Learner',
   instructor: 'Instructor',
   admin: 'Admin',
 };
 
 const pageSize = 25;
+/** `USER_SEARCH_MAX_LENGTH` in @assay/contracts; importing the value would bundle TypeBox here. */
+const searchMaxLength = 100;
 const searchDelayMs = 300;
 
 /** `/admin/users`: every account, with search, role change and disable / enable. */
 @Component({
   selector: 'app-users',
   imports: [
-    DatePipe,
+    DateTimePipe,
     MatButton,
     MatCell,
     MatCellDef,
@@ -67,9 +69,10 @@ export class Users implements OnInit {
   private readonly confirmation = inject(Confirmation);
 
   protected readonly columns = ['name', 'role', 'status', 'created', 'actions'];
-  protected readonly roles = Object.entries(roleLabels) as [UserRole, string][];
+  protected readonly roles = Object.entries(roleLabels) as [Role, string][];
   protected readonly roleLabels = roleLabels;
-  protected readonly users = signal<readonly AdminUser[]>([]);
+  protected readonly searchMaxLength = searchMaxLength;
+  protected readonly users = signal<readonly UserSummary[]>([]);
   protected readonly nextCursor = signal<string | null>(null);
   protected readonly loading = signal(true);
   protected readonly query = signal('');
@@ -99,29 +102,29 @@ export class Users implements OnInit {
     await this.load(this.nextCursor());
   }
 
-  protected async changeRole(user: AdminUser, change: MatSelectChange<UserRole>): Promise<void> {
+  protected async changeRole(user: UserSummary, change: MatSelectChange<Role>): Promise<void> {
     const role = change.value;
     const updated = await this.update(user, { role });
     if (updated) {
       const label = roleLabels[role].toLowerCase();
       this.notifier.confirm(
         `${updated.displayName} is now ${/^[aeiou]/.test(label) ? 'an' : 'a'} ${label}. ` +
-          'It takes effect when they next sign in.',
+          'It applies from their next access token, within minutes.',
       );
     } else {
       change.source.value = user.role;
     }
   }
 
-  protected async toggleDisabled(user: AdminUser): Promise<void> {
+  protected async toggleDisabled(user: UserSummary): Promise<void> {
     const disabling = !user.disabled;
     const confirmed = await this.confirmation.ask(
       disabling
         ? {
             title: `Disable ${user.displayName}?`,
             message:
-              'They can no longer sign in, and their current session ends when its token ' +
-              'expires. Their results are kept. You can enable the account again later.',
+              'They are signed out everywhere at once and can no longer sign in. Their results ' +
+              'are kept. You can enable the account again later.',
             confirmLabel: 'Disable account',
           }
         : {
@@ -139,11 +142,11 @@ export class Users implements OnInit {
     }
   }
 
-  protected isPending(user: AdminUser): boolean {
+  protected isPending(user: UserSummary): boolean {
     return this.pending().has(user.id);
   }
 
-  private async update(user: AdminUser, body: UpdateUserBody): Promise<AdminUser | null> {
+  private async update(user: UserSummary, body: UpdateUserBody): Promise<UserSummary | null> {
     this.pending.update((ids) => new Set(ids).add(user.id));
     try {
       const updated = await this.api.update(user.id, body);
@@ -165,7 +168,11 @@ export class Users implements OnInit {
     const generation = ++this.searchGeneration;
     this.loading.set(true);
     try {
-      const page = await this.api.list({ q: this.query().trim(), cursor, limit: pageSize });
+      const page = await this.api.list({
+        q: this.query().trim(),
+        ...(cursor !== null && { cursor }),
+        limit: pageSize,
+      });
       if (generation !== this.searchGeneration) return;
       this.users.update((users) => (cursor ? [...users, ...page.items] : page.items));
       this.nextCursor.set(page.nextCursor);

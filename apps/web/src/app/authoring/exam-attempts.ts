@@ -1,4 +1,3 @@
-import { DatePipe } from '@angular/common';
 import type { OnInit } from '@angular/core';
 import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
 import { MatButton } from '@angular/material/button';
@@ -19,7 +18,7 @@ import { ActivatedRoute, RouterLink } from '@angular/router';
 import type { AuthorAttemptRow, Exam } from '@assay/contracts';
 import { ApiError } from '../core/http/api-error';
 import { Notifier } from '../core/notifier';
-import { formatDuration, formatPercentage } from '../shared/formatting';
+import { DateTimePipe, formatDuration, formatPercentage } from '../shared/formatting';
 import { AuthoringApi } from './authoring-api';
 import { StatusChip } from './status-chip';
 
@@ -29,7 +28,7 @@ const pageSize = 20;
 @Component({
   selector: 'app-exam-attempts',
   imports: [
-    DatePipe,
+    DateTimePipe,
     MatButton,
     MatCell,
     MatCellDef,

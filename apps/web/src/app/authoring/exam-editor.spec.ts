@@ -6,6 +6,9 @@ import { TestBed } from '@angular/core/testing';
 import { MatButtonHarness } from '@angular/material/button/testing';
 import { MATERIAL_ANIMATIONS } from '@angular/material/core';
 import { MatDialogHarness } from '@angular/material/dialog/testing';
+import { MatFormFieldHarness } from '@angular/material/form-field/testing';
+import { MatInputHarness } from '@angular/material/input/testing';
+import { MatRadioButtonHarness } from '@angular/material/radio/testing';
 import { ActivatedRoute, convertToParamMap, provideRouter } from '@angular/router';
 import type { AuthorQuestion, Exam } from '@assay/contracts';
 import { problemInterceptor } from '../core/http/problem-interceptor';
@@ -96,6 +99,12 @@ describe('The exam editor', () => {
   const button = (text: string | RegExp) => loader().getHarness(MatButtonHarness.with({ text }));
   const buttonLabelled = (label: string) =>
     loader().getHarness(MatButtonHarness.with({ selector: `[aria-label="${label}"]` }));
+  const inputLabelled = async (label: string) => {
+    const field = await loader().getHarness(MatFormFieldHarness.with({ floatingLabelText: label }));
+    const control = await field.getControl(MatInputHarness);
+    if (!control) throw new Error(`no input labelled ${label}`);
+    return control;
+  };
   const questionHeadings = () =>
     [...root().querySelectorAll('.questions article')].map((article) =>
       article.querySelector('.question-text')?.textContent.trim(),
@@ -221,5 +230,120 @@ describe('The exam editor', () => {
     await settle();
 
     expect(questionHeadings()).toEqual(['Question text 2']);
+  });
+
+  it("shows the server's reasons when it refuses to publish, on the questions they concern", async () => {
+    const questions = [makeQuestion(1), makeQuestion(2)];
+    await open(makeExam(questions));
+
+    await (await button('Publish')).click();
+    const dialog =
+      await TestbedHarnessEnvironment.documentRootLoader(fixture).getHarness(MatDialogHarness);
+    await (await dialog.getHarness(MatButtonHarness.with({ text: 'Publish' }))).click();
+    await settle();
+    // The client's rules pass, but the server (which has the last word) knows better.
+    http.expectOne(`/api/exams/${examId}/publish`).flush(
+      {
+        type: 'urn:assay:problem:exam_not_publishable',
+        title: 'The exam cannot be published',
+        status: 409,
+        code: 'exam_not_publishable',
+        detail: 'The exam breaks 1 publishing rule.',
+        problems: [
+          {
+            rule: 'too_few_choices',
+            questionPosition: 2,
+            questionId: questions[1]!.id,
+            field: '/questions/2/choices',
+            message: 'Question 2 needs at least two choices that are not empty.',
+          },
+        ],
+      },
+      { status: 409, statusText: 'Conflict' },
+    );
+    await settle();
+    http.expectOne(`/api/exams/${examId}/edit`).flush(makeExam(questions));
+    await settle();
+
+    const items = [...root().querySelectorAll('#publish-issues li')].map((li) =>
+      li.textContent.replace(/\s+/g, ' ').trim(),
+    );
+    expect(items).toEqual([
+      'Question 2: Question 2 needs at least two choices that are not empty.',
+    ]);
+    expect(document.activeElement).toBe(root().querySelector('#publish-issues'));
+    const cards = [...root().querySelectorAll('.questions > li')];
+    expect(cards[1]?.querySelector('.question-issues')?.textContent).toContain(
+      'needs at least two choices that are not empty',
+    );
+    expect(root().textContent).not.toContain('The server refused to publish this exam.');
+  });
+
+  it('locks the settings once the exam is archived', async () => {
+    await open(makeExam([makeQuestion(1)], 'published'));
+    expect(await (await inputLabelled('Title')).isDisabled()).toBe(false);
+
+    await (await button('Archive')).click();
+    const dialog =
+      await TestbedHarnessEnvironment.documentRootLoader(fixture).getHarness(MatDialogHarness);
+    await (await dialog.getHarness(MatButtonHarness.with({ text: 'Archive' }))).click();
+    await settle();
+    http.expectOne(`/api/exams/${examId}/archive`).flush(makeExam([makeQuestion(1)], 'archived'));
+    await settle();
+
+    const inputs = await loader().getAllHarnesses(MatInputHarness);
+    expect(inputs.length).toBeGreaterThan(4);
+    expect(await Promise.all(inputs.map((input) => input.isDisabled()))).not.toContain(false);
+    expect(
+      await loader().getAllHarnesses(MatButtonHarness.with({ text: 'Save settings' })),
+    ).toEqual([]);
+    expect(root().textContent).toContain('This exam is archived');
+  });
+
+  it('adds a question written in the question editor, with its points and explanation', async () => {
+    await open(makeExam([]));
+
+    await (await button('Add question')).click();
+    await settle();
+    await (await inputLabelled('Question')).setValue('Is `never` the empty type?');
+    await (await inputLabelled('Points')).setValue('3');
+    await (await inputLabelled('Choice 1')).setValue('Yes');
+    await (await inputLabelled('Choice 2')).setValue('No');
+    const [correct] = await loader().getAllHarnesses(
+      MatRadioButtonHarness.with({ ancestor: 'app-question-editor' }),
+    );
+    await correct!.check();
+    await (await inputLabelled('Explanation (optional)')).setValue('No value has type `never`.');
+    await (
+      await loader().getHarness(
+        MatButtonHarness.with({ text: 'Add question', ancestor: 'app-question-editor' }),
+      )
+    ).click();
+    await settle();
+
+    const request = http.expectOne({ method: 'POST', url: `/api/exams/${examId}/questions` });
+    expect(request.request.body).toEqual({
+      type: 'single_choice',
+      text: 'Is `never` the empty type?',
+      points: 3,
+      explanation: 'No value has type `never`.',
+      choices: [
+        { text: 'Yes', correct: true },
+        { text: 'No', correct: false },
+      ],
+    });
+    const added = makeQuestion(1, {
+      text: 'Is `never` the empty type?',
+      points: 3,
+      explanation: 'No value has type `never`.',
+    });
+    request.flush(makeExam([added]));
+    await settle();
+
+    expect(questionHeadings()).toEqual(['Is never the empty type?']);
+    expect(root().querySelector('.questions .meta')?.textContent).toContain('3 points');
+    expect(root().querySelector('.questions .explanation')?.textContent).toContain(
+      'No value has type never.',
+    );
   });
 });

@@ -21,7 +21,12 @@ import { MarkdownPipe } from '../shared/markdown';
 import { AuthoringApi } from './authoring-api';
 import { ExamSettings } from './exam-settings';
 import { StatusChip } from './status-chip';
-import { examIssues, type PublishIssue } from './publish-rules';
+import {
+  examIssues,
+  issuesFromServer,
+  publishProblemsOf,
+  type PublishIssue,
+} from './publish-rules';
 import { QuestionEditor, questionTypeLabels } from './question-editor';
 
 /** `null`: no question open; `'new'`: writing a new one; otherwise the id being edited. */
@@ -181,11 +186,12 @@ export class ExamEditor implements OnInit {
     });
     if (!confirmed) return;
     const published = await this.run(() => this.api.publish(this.examId), {
-      exam_not_publishable: async () => {
-        // The server's rules have the last word: show what it found, per question.
-        const latest = await this.api.examForEditing(this.examId);
-        this.exam.set(latest);
-        const found = examIssues(latest.questions);
+      exam_not_publishable: async (error) => {
+        // The server's rules have the last word: show what it found, per question, on the
+        // questions as they are now (another tab may have changed them).
+        const fromServer = issuesFromServer(publishProblemsOf(error));
+        this.exam.set(await this.api.examForEditing(this.examId));
+        const found = fromServer.length ? fromServer : examIssues(this.exam()?.questions ?? []);
         this.publishIssues.set(
           found.length ? found : [{ message: 'The server refused to publish this exam.' }],
         );
@@ -228,7 +234,7 @@ export class ExamEditor implements OnInit {
   /** Runs an API call that answers the updated exam; reports failures and answers `null`. */
   private async run(
     call: () => Promise<Exam>,
-    handlers: Partial<Record<string, () => Promise<void>>> = {},
+    handlers: Partial<Record<string, (error: ApiError) => Promise<void>>> = {},
   ): Promise<Exam | null> {
     this.busy.set(true);
     try {
@@ -237,8 +243,8 @@ export class ExamEditor implements OnInit {
       return exam;
     } catch (error) {
       const handler = error instanceof ApiError ? handlers[error.code] : undefined;
-      if (handler) {
-        await handler().catch((e: unknown) => {
+      if (handler && error instanceof ApiError) {
+        await handler(error).catch((e: unknown) => {
           this.report(e);
         });
       } else {

@@ -5,6 +5,7 @@ import {
   ElementRef,
   Injector,
   afterNextRender,
+  effect,
   inject,
   input,
   output,
@@ -95,6 +96,14 @@ export class ExamSettings implements OnInit {
     initialValue: '',
   });
 
+  constructor() {
+    // An archived exam can no longer change; the page may archive it while the form is open.
+    effect(() => {
+      if (this.exam().status === 'archived') this.form.disable();
+      else if (this.form.disabled) this.form.enable();
+    });
+  }
+
   ngOnInit(): void {
     const exam = this.exam();
     this.form.setValue({
@@ -108,7 +117,6 @@ export class ExamSettings implements OnInit {
       shuffleChoices: exam.shuffleChoices,
       reviewPolicy: exam.reviewPolicy,
     });
-    if (exam.status === 'archived') this.form.disable();
   }
 
   protected submit(): void {

@@ -1,4 +1,3 @@
-import { DatePipe } from '@angular/common';
 import type { OnInit } from '@angular/core';
 import {
   ChangeDetectionStrategy,
@@ -19,6 +18,7 @@ import type { AuthoredExamSummary } from '@assay/contracts';
 import { EXAM_LIMITS } from '@assay/contracts';
 import { ApiError } from '../core/http/api-error';
 import { Notifier } from '../core/notifier';
+import { DateTimePipe, plural } from '../shared/formatting';
 import { AuthoringApi } from './authoring-api';
 import { required } from './required';
 import { StatusChip } from './status-chip';
@@ -27,7 +27,7 @@ import { StatusChip } from './status-chip';
 @Component({
   selector: 'app-my-exams',
   imports: [
-    DatePipe,
+    DateTimePipe,
     MatAnchor,
     MatButton,
     MatError,
@@ -86,6 +86,13 @@ export class MyExams implements OnInit {
     this.creating.set(false);
     this.newExam.reset();
     this.focusAfterRender('new-exam-button');
+  }
+
+  /** What the Attempts column says for an exam: its graded attempts, "No attempts", "3 attempts". */
+  protected attemptsLabel(exam: AuthoredExamSummary): string {
+    return exam.attemptCount === 0
+      ? 'No attempts'
+      : plural(exam.attemptCount, 'attempt', 'attempts');
   }
 
   protected async create(): Promise<void> {

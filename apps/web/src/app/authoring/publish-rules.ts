@@ -1,4 +1,5 @@
 import type { PublishProblem, QuestionType } from '@assay/contracts';
+import type { ApiError } from '../core/http/api-error';
 
 /** What the publishing rules look at in a question (saved, or being edited). */
 export interface QuestionShape {
@@ -57,4 +58,16 @@ export function issuesFromServer(problems: readonly PublishProblem[]): PublishIs
     ...(problem.questionPosition !== undefined && { position: problem.questionPosition }),
     message: problem.message,
   }));
+}
+
+/** The `problems` member of an `exam_not_publishable` answer; empty when it has none. */
+export function publishProblemsOf(error: ApiError): PublishProblem[] {
+  const problems = error.extensions['problems'];
+  if (!Array.isArray(problems)) return [];
+  return problems.filter(
+    (problem): problem is PublishProblem =>
+      typeof problem === 'object' &&
+      problem !== null &&
+      typeof (problem as Partial<PublishProblem>).message === 'string',
+  );
 }

@@ -115,4 +115,27 @@ describe('ExamCatalog', () => {
     await settle(harness);
     expect(titles(harness)).toEqual(['Exam 1']);
   });
+
+  it('pages through the results of a search, keeping the search', async () => {
+    const harness = await RouterTestingHarness.create();
+    await harness.navigateByUrl('/exams?q=stat');
+    http.expectOne('/api/exams?q=stat&limit=12').flush({ items: [exam(1)], nextCursor: 'p2' });
+    await settle(harness);
+    expect(harness.routeNativeElement?.querySelector('[role="status"]')?.textContent).toContain(
+      '1 exam matching “stat” so far',
+    );
+
+    const loader = TestbedHarnessEnvironment.loader(harness.fixture);
+    expect(await (await loader.getHarness(MatInputHarness)).getValue()).toBe('stat');
+    await (await loader.getHarness(MatButtonHarness.with({ text: 'Load more exams' }))).click();
+    http
+      .expectOne('/api/exams?q=stat&cursor=p2&limit=12')
+      .flush({ items: [exam(2)], nextCursor: null });
+    await settle(harness);
+
+    expect(titles(harness)).toEqual(['Exam 1', 'Exam 2']);
+    expect(harness.routeNativeElement?.querySelector('[role="status"]')?.textContent).toContain(
+      '2 exams matching “stat”',
+    );
+  });
 });

@@ -17,6 +17,8 @@ export interface NotificationAction {
 export class Notifier {
   private readonly injector = inject(Injector);
   private readonly pendingTasks = inject(PendingTasks);
+  /** The message on screen now, so a repeat (a retried request failing again) is not re-shown. */
+  private showing: string | null = null;
 
   /** Something failed. */
   error(message: string, action?: NotificationAction): void {
@@ -29,9 +31,16 @@ export class Notifier {
   }
 
   private show(message: string, action: NotificationAction | undefined, duration: number): void {
+    if (message === this.showing) return;
+    this.showing = message;
     // A pending task, so the app (and a test) is not "stable" until the snackbar is open.
     this.pendingTasks.run(async () => {
-      const { MatSnackBar, MatSnackBarConfig } = await import('@angular/material/snack-bar');
+      const { MatSnackBar, MatSnackBarConfig } = await import('@angular/material/snack-bar').catch(
+        (error: unknown) => {
+          this.showing = null;
+          throw error;
+        },
+      );
       const config = new MatSnackBarConfig();
       config.politeness = 'polite';
       // A notification with an action stays until used or dismissed, so it can be reached in time.
@@ -39,6 +48,9 @@ export class Notifier {
       const snackBar = this.injector
         .get(MatSnackBar)
         .open(message, action?.label ?? 'Dismiss', config);
+      snackBar.afterDismissed().subscribe(() => {
+        if (this.showing === message) this.showing = null;
+      });
       if (action) {
         snackBar.onAction().subscribe(() => {
           action.run();

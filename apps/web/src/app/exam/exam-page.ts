@@ -1,6 +1,5 @@
 import type { OnInit } from '@angular/core';
 import { ChangeDetectionStrategy, Component, computed, inject, input, signal } from '@angular/core';
-import { DatePipe } from '@angular/common';
 import { MatAnchor, MatButton } from '@angular/material/button';
 import { MatProgressBar } from '@angular/material/progress-bar';
 import { Title } from '@angular/platform-browser';
@@ -10,7 +9,7 @@ import { Auth } from '../core/auth/auth';
 import { Notifier } from '../core/notifier';
 import { PRODUCT_NAME } from '../core/page-title-strategy';
 import { ExamFacts } from '../shared/exam-facts';
-import { formatPercentage, formatTimeLimit, plural } from '../shared/formatting';
+import { DateTimePipe, formatPercentage, formatTimeLimit, plural } from '../shared/formatting';
 import { LearnerApi } from '../shared/learner-api';
 import { MarkdownPipe } from '../shared/markdown';
 import { asApiError, problemMessage } from '../shared/problem';
@@ -23,7 +22,15 @@ const HISTORY_PAGE = 100;
 /** One published exam: what it is about, its rules, and the way in (start, resume or sign in). */
 @Component({
   selector: 'app-exam-page',
-  imports: [DatePipe, ExamFacts, MarkdownPipe, MatAnchor, MatButton, MatProgressBar, RouterLink],
+  imports: [
+    DateTimePipe,
+    ExamFacts,
+    MarkdownPipe,
+    MatAnchor,
+    MatButton,
+    MatProgressBar,
+    RouterLink,
+  ],
   templateUrl: './exam-page.html',
   styleUrl: './exam-page.scss',
   changeDetection: ChangeDetectionStrategy.OnPush,

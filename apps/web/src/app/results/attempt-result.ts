@@ -1,4 +1,3 @@
-import { DatePipe } from '@angular/common';
 import type { OnInit } from '@angular/core';
 import { ChangeDetectionStrategy, Component, inject, input, signal } from '@angular/core';
 import { MatAnchor, MatButton } from '@angular/material/button';
@@ -7,7 +6,7 @@ import { Title } from '@angular/platform-browser';
 import { Router, RouterLink } from '@angular/router';
 import type { AttemptResult, ReviewChoice, ReviewQuestion } from '@assay/contracts';
 import { PRODUCT_NAME } from '../core/page-title-strategy';
-import { formatDuration, formatPercentage } from '../shared/formatting';
+import { DateTimePipe, formatDuration, formatPercentage } from '../shared/formatting';
 import { LearnerApi } from '../shared/learner-api';
 import { MarkdownPipe } from '../shared/markdown';
 import { asApiError, problemMessage } from '../shared/problem';
@@ -17,7 +16,7 @@ type LoadState = 'loading' | 'ready' | 'error';
 /** A graded attempt: score, pass/fail, and each question as the exam's review policy allows. */
 @Component({
   selector: 'app-attempt-result',
-  imports: [DatePipe, MarkdownPipe, MatAnchor, MatButton, MatProgressBar, RouterLink],
+  imports: [DateTimePipe, MarkdownPipe, MatAnchor, MatButton, MatProgressBar, RouterLink],
   templateUrl: './attempt-result.html',
   styleUrl: './attempt-result.scss',
   changeDetection: ChangeDetectionStrategy.OnPush,

@@ -1,4 +1,3 @@
-import { DatePipe } from '@angular/common';
 import type { OnInit } from '@angular/core';
 import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/core';
 import { MatAnchor, MatButton } from '@angular/material/button';
@@ -17,7 +16,7 @@ import {
 } from '@angular/material/table';
 import { RouterLink } from '@angular/router';
 import type { MyAttemptRow } from '@assay/contracts';
-import { formatPercentage } from '../shared/formatting';
+import { DateTimePipe, formatPercentage } from '../shared/formatting';
 import { LearnerApi } from '../shared/learner-api';
 import { problemMessage } from '../shared/problem';
 
@@ -29,7 +28,7 @@ type LoadState = 'loading' | 'ready' | 'error';
 @Component({
   selector: 'app-my-results',
   imports: [
-    DatePipe,
+    DateTimePipe,
     MatAnchor,
     MatButton,
     MatCell,

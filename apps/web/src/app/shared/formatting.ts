@@ -1,3 +1,5 @@
+import { Pipe, type PipeTransform } from '@angular/core';
+
 /** "20 minutes", "1 hour 30 minutes", or "No time limit". */
 export function formatTimeLimit(minutes: number | null): string {
   if (minutes === null) return 'No time limit';
@@ -27,4 +29,30 @@ export function formatDuration(totalSeconds: number): string {
 /** A percentage with at most one decimal: "70 %", "66.7 %". */
 export function formatPercentage(value: number): string {
   return `${Math.round(value * 10) / 10} %`;
+}
+
+const dateTimeOptions: Intl.DateTimeFormatOptions = { dateStyle: 'medium', timeStyle: 'short' };
+/** The browser's language and time zone (Angular's `LOCALE_ID` is the build's, en-US). */
+const browserDateTime = new Intl.DateTimeFormat(undefined, dateTimeOptions);
+
+/**
+ * Every date and time the app shows, in one form: the browser's locale and time zone, date and
+ * time of day without seconds — "Dec 2, 2026, 2:58 AM" in American English, "2 Dec 2026, 02:58"
+ * in British. Empty for a missing or unreadable timestamp. `locale` is for tests.
+ */
+export function formatDateTime(timestamp: string | null | undefined, locale?: string): string {
+  if (!timestamp) return '';
+  const date = new Date(timestamp);
+  if (Number.isNaN(date.getTime())) return '';
+  const format =
+    locale === undefined ? browserDateTime : new Intl.DateTimeFormat(locale, dateTimeOptions);
+  return format.format(date);
+}
+
+/** `{{ exam.updatedAt | dateTime }}`: `formatDateTime` in templates. */
+@Pipe({ name: 'dateTime' })
+export class DateTimePipe implements PipeTransform {
+  transform(timestamp: string | null | undefined): string {
+    return formatDateTime(timestamp);
+  }
 }

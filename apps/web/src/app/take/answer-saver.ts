@@ -4,9 +4,15 @@ import type { ApiError } from '../core/http/api-error';
 import { Notifier } from '../core/notifier';
 import { LearnerApi } from '../shared/learner-api';
 import { asApiError } from '../shared/problem';
+import { AttemptMemory } from './attempt-memory';
 
-/** What the learner is told about their answers. */
-export type SaveStatus = 'idle' | 'saving' | 'saved' | 'retrying' | 'failed' | 'closed';
+/**
+ * What the learner is told about their answers. `retrying` and `signed-out` both keep the
+ * answers and try again; `signed-out` is a retry that waits for the learner to sign in again
+ * (the session ended: 401).
+ */
+export type SaveStatus =
+  'idle' | 'saving' | 'saved' | 'retrying' | 'signed-out' | 'failed' | 'closed';
 
 /** Waits between retries of a failed save; the last one repeats. */
 export const ANSWER_SAVE_BACKOFF_MS = new InjectionToken<readonly number[]>(
@@ -17,7 +23,9 @@ export const ANSWER_SAVE_BACKOFF_MS = new InjectionToken<readonly number[]>(
 /**
  * Saves answers as they are chosen, one request at a time, retrying with backoff until the server
  * has them. Each answer carries a revision larger than any before it, so a retried or late request
- * can never overwrite a newer answer on the server (see `SavedAnswer.revision`).
+ * can never overwrite a newer answer on the server (see `SavedAnswer.revision`). Until the server
+ * confirms them, the answers are also kept in the browser (`AttemptMemory`), so a closed tab or a
+ * crash during a lost connection sends them when the learner comes back.
  */
 @Injectable()
 export class AnswerSaver {
@@ -25,6 +33,7 @@ export class AnswerSaver {
   private readonly notifier = inject(Notifier);
   private readonly backoff = inject(ANSWER_SAVE_BACKOFF_MS);
   private readonly window = inject(DOCUMENT).defaultView;
+  private readonly memory = inject(AttemptMemory);
 
   private readonly state = signal<SaveStatus>('idle');
   readonly status = this.state.asReadonly();
@@ -59,11 +68,27 @@ export class AnswerSaver {
     });
   }
 
-  /** Starts saving for an attempt whose saved answers carry these revisions. */
-  start(attemptId: string, saved: readonly SavedAnswer[]): void {
+  /**
+   * Starts saving for an attempt whose answers on the server are `saved`. Answers this browser
+   * chose earlier that never reached the server (and are newer than the server's) are sent now
+   * and returned, so the screen can show them.
+   */
+  start(attemptId: string, saved: readonly SavedAnswer[]): SavedAnswer[] {
     this.attemptId = attemptId;
-    this.lastRevision = Math.max(0, ...saved.map((answer) => answer.revision));
-    if (saved.length > 0) this.state.set('saved');
+    const serverRevisions = new Map(saved.map((answer) => [answer.questionId, answer.revision]));
+    const restored = this.memory
+      .unsavedAnswers(attemptId)
+      .filter((answer) => answer.revision > (serverRevisions.get(answer.questionId) ?? -1));
+    this.lastRevision = Math.max(0, ...[...saved, ...restored].map((answer) => answer.revision));
+    for (const answer of restored) this.pending.set(answer.questionId, answer);
+    this.remember();
+    if (restored.length > 0) {
+      this.state.set('saving');
+      void this.flush();
+    } else if (saved.length > 0) {
+      this.state.set('saved');
+    }
+    return restored;
   }
 
   /** Whether some chosen answer has not reached the server yet. */
@@ -87,7 +112,8 @@ export class AnswerSaver {
       choiceIds: [...choiceIds],
       revision: this.lastRevision,
     });
-    if (this.state() !== 'retrying') this.state.set('saving');
+    this.remember();
+    if (!this.isRetrying()) this.state.set('saving');
     if (!this.inFlight) {
       clearTimeout(this.retryTimer);
       void this.flush();
@@ -104,15 +130,19 @@ export class AnswerSaver {
       if (this.pending.size === 0) return true;
       clearTimeout(this.retryTimer);
       await this.flush();
-      if (this.state() === 'retrying' || this.state() === 'failed') break;
+      if (this.isRetrying() || this.state() === 'failed') break;
     }
     return this.pending.size === 0;
   }
 
-  /** Stops saving and retrying (the attempt is being submitted or is over). */
+  /**
+   * Stops saving and retrying for good: the attempt is over (submitted, or past its deadline), so
+   * the browser's copy of its unsaved answers is forgotten too.
+   */
   stop(): void {
     this.stopped = true;
     clearTimeout(this.retryTimer);
+    if (this.attemptId) this.memory.forget(this.attemptId);
   }
 
   private flush(): Promise<void> {
@@ -126,7 +156,7 @@ export class AnswerSaver {
   private async send(): Promise<void> {
     while (this.pending.size > 0 && !this.stopped) {
       const sent = [...this.pending.values()];
-      if (this.state() !== 'retrying') this.state.set('saving');
+      if (!this.isRetrying()) this.state.set('saving');
       let result: SaveAnswersResult;
       try {
         result = await this.api.saveAnswers(this.attemptId, { answers: sent });
@@ -141,12 +171,26 @@ export class AnswerSaver {
           this.pending.delete(answer.questionId);
         }
       }
+      this.remember();
       for (const answer of result.answers) {
         this.lastRevision = Math.max(this.lastRevision, answer.revision);
       }
       this.onSaved(result);
     }
     if (!this.stopped) this.state.set('saved');
+  }
+
+  /** Whether the last request failed and another is due: the status says so until one works. */
+  private isRetrying(): boolean {
+    const state = this.state();
+    return state === 'retrying' || state === 'signed-out';
+  }
+
+  /** Keeps the browser's copy of the unconfirmed answers in step with `pending`. */
+  private remember(): void {
+    if (this.attemptId && !this.stopped) {
+      this.memory.rememberUnsaved(this.attemptId, [...this.pending.values()]);
+    }
   }
 
   private handleFailure(error: ApiError | null): void {
@@ -165,12 +209,14 @@ export class AnswerSaver {
       return;
     }
     // Offline, a server error, a rate limit or an ended session: keep the answers and try again.
+    // After a 401 only signing in again helps (the interceptor offers it; the answers wait in the
+    // browser over the sign-in), or another tab doing so: retrying notices that.
     const delay =
       error?.retryAfterSeconds !== undefined
         ? error.retryAfterSeconds * 1000
         : (this.backoff[Math.min(this.failures, this.backoff.length - 1)] ?? 30_000);
     this.failures++;
-    this.state.set('retrying');
+    this.state.set(status === 401 ? 'signed-out' : 'retrying');
     clearTimeout(this.retryTimer);
     this.retryTimer = setTimeout(this.retryNow, delay);
   }

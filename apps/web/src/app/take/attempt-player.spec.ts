@@ -13,7 +13,12 @@ import { MatProgressBarHarness } from '@angular/material/progress-bar/testing';
 import { MatRadioGroupHarness } from '@angular/material/radio/testing';
 import { Router, provideRouter, withComponentInputBinding } from '@angular/router';
 import { RouterTestingHarness } from '@angular/router/testing';
-import type { AttemptView, SaveAnswersBody, SaveAnswersResult } from '@assay/contracts';
+import type {
+  AttemptView,
+  SaveAnswersBody,
+  SaveAnswersResult,
+  SavedAnswer,
+} from '@assay/contracts';
 import { problemInterceptor } from '../core/http/problem-interceptor';
 import { PAGE_NAVIGATION } from '../core/page-navigation';
 import { ANSWER_SAVE_BACKOFF_MS } from './answer-saver';
@@ -105,11 +110,21 @@ describe('AttemptPlayer', () => {
       ],
     });
     http = TestBed.inject(HttpTestingController);
+    localStorage.clear();
   });
 
   afterEach(() => {
     http.verify();
+    localStorage.clear();
   });
+
+  /** What the browser keeps about the attempt (see AttemptMemory). */
+  function remembered(): { unsaved: SavedAnswer[]; place: string | null } | null {
+    const stored = localStorage.getItem(`assay:attempt:${ATTEMPT_ID}`);
+    return stored === null
+      ? null
+      : (JSON.parse(stored) as { unsaved: SavedAnswer[]; place: string | null });
+  }
 
   async function open(view: AttemptView = attemptView(), url = `/attempts/${ATTEMPT_ID}`) {
     harness = await RouterTestingHarness.create();
@@ -159,7 +174,16 @@ describe('AttemptPlayer', () => {
     await open();
 
     expect(text('#question-heading')).toBe('Question 1 of 3');
-    expect(text('.progress-text')).toContain('1 of 3 answered');
+    expect(text('.progress-text')).toBe('1 of 3 answered');
+    // Said once, by the heading that takes the focus and names the choices for screen readers.
+    const page = (fixture.nativeElement as HTMLElement).textContent.replace(/\s+/g, ' ');
+    expect(page.split('Question 1 of 3')).toHaveLength(2);
+    expect(
+      (fixture.nativeElement as HTMLElement)
+        .querySelector('mat-radio-group')
+        ?.getAttribute('aria-labelledby')
+        ?.split(' '),
+    ).toContain('question-heading');
     expect(text('#question-text')).toContain('What type does TypeScript infer');
     const bar = await loader.getHarness(MatProgressBarHarness);
     expect(await bar.getValue()).toBe(33);
@@ -213,6 +237,40 @@ describe('AttemptPlayer', () => {
     const retried = expectSave();
     expect(retried.request.body).toEqual(body);
     retried.flush(saveResult(body, 2));
+    await settle();
+    expect(saveStatus()).toBe('Saved');
+  });
+
+  it('says "Not saved — sign in again" when the session has ended, and saves once it is back', async () => {
+    await open();
+    const group = await loader.getHarness(MatRadioGroupHarness);
+    const sessionEnded = (request: TestRequest) => {
+      request.flush(
+        { code: 'token_expired', status: 401, detail: 'The session has ended' },
+        { status: 401, statusText: 'Unauthorized' },
+      );
+    };
+
+    await group.checkRadioButton({ label: 'number' });
+    sessionEnded(expectSave());
+    await settle();
+    expect(saveStatus()).toBe('Not saved — sign in again');
+    expect(remembered()?.unsaved).toEqual([
+      { questionId: 'q1', choiceIds: ['q1-a'], revision: expect.any(Number) as number },
+    ]);
+
+    // Another choice meanwhile does not pretend to be saving.
+    await group.checkRadioButton({ label: '5' });
+    expect(saveStatus()).toBe('Not saved — sign in again');
+    sessionEnded(expectSave());
+    await settle();
+    expect(saveStatus()).toBe('Not saved — sign in again');
+
+    // Signed in again (in another tab, say): the next retry gets through.
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    const retried = expectSave();
+    expect((retried.request.body as SaveAnswersBody).answers[0]?.choiceIds).toEqual(['q1-b']);
+    retried.flush(saveResult(retried.request.body as SaveAnswersBody, 2));
     await settle();
     expect(saveStatus()).toBe('Saved');
   });
@@ -325,9 +383,102 @@ describe('AttemptPlayer', () => {
   });
 
   it('goes straight to the result for an attempt that is already graded', async () => {
+    localStorage.setItem(
+      `assay:attempt:${ATTEMPT_ID}`,
+      JSON.stringify({ unsaved: [], place: '2' }),
+    );
     await open(attemptView({ state: 'submitted', questions: [], answers: [] }));
     await settle();
 
     expect(TestBed.inject(Router).url).toBe(`/attempts/${ATTEMPT_ID}/result`);
+    expect(remembered()).toBeNull();
+  });
+
+  it('keeps the exam going, clock and autosave, when submitting fails', async () => {
+    await open(attemptView(), `/attempts/${ATTEMPT_ID}?question=review`);
+    await (await loader.getHarness(MatButtonHarness.with({ text: 'Submit exam' }))).click();
+    const root = TestbedHarnessEnvironment.documentRootLoader(fixture);
+    const dialog = await root.getHarness(MatDialogHarness);
+    await (await dialog.getHarness(MatButtonHarness.with({ text: 'Submit exam' }))).click();
+    const submit = await nextRequest(`/api/attempts/${ATTEMPT_ID}/submit`);
+    submit.flush(
+      { code: 'service_unavailable', status: 503, detail: 'Try again' },
+      { status: 503, statusText: 'Service Unavailable' },
+    );
+    await settle();
+    expect(TestBed.inject(Router).url).toBe(`/attempts/${ATTEMPT_ID}?question=review`);
+    const before = text('[data-testid="countdown"]');
+
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await fixture.whenStable();
+    expect(text('[data-testid="countdown"]')).not.toBe(before);
+
+    await (await loader.getHarness(MatButtonHarness.with({ text: 'Go to question 1' }))).click();
+    await settle();
+    await (await loader.getHarness(MatRadioGroupHarness)).checkRadioButton({ label: 'number' });
+    const save = expectSave();
+    save.flush(saveResult(save.request.body as SaveAnswersBody, 2));
+    await settle();
+    expect(saveStatus()).toBe('Saved');
+  });
+
+  it('keeps an answer the server has not confirmed in the browser until it has', async () => {
+    await open();
+    await (await loader.getHarness(MatRadioGroupHarness)).checkRadioButton({ label: '5' });
+
+    // The connection is gone: the answer waits in the browser as well as in the page.
+    expectSave().error(new ProgressEvent('error'));
+    await settle();
+    expect(saveStatus()).toBe('Not saved — retrying');
+    expect(remembered()?.unsaved).toEqual([
+      { questionId: 'q1', choiceIds: ['q1-b'], revision: expect.any(Number) as number },
+    ]);
+
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    const retried = expectSave();
+    retried.flush(saveResult(retried.request.body as SaveAnswersBody, 2));
+    await settle();
+    expect(saveStatus()).toBe('Saved');
+    expect(remembered()?.unsaved ?? []).toEqual([]);
+  });
+
+  it('resumes a closed tab on its question, with the answers that never reached the server', async () => {
+    // What a tab closed during a lost connection leaves behind: an answer to question 2 the server
+    // never got, an older answer to question 3 the server has since replaced, and the place.
+    localStorage.setItem(
+      `assay:attempt:${ATTEMPT_ID}`,
+      JSON.stringify({
+        unsaved: [
+          { questionId: 'q2', choiceIds: ['q2-a', 'q2-c'], revision: 5_000 },
+          { questionId: 'q3', choiceIds: ['q3-t'], revision: 500 },
+        ],
+        place: '2',
+      }),
+    );
+
+    await open();
+
+    expect(text('#question-heading')).toBe('Question 2 of 3');
+    const ticked = await Promise.all(
+      (await loader.getAllHarnesses(MatCheckboxHarness)).map((box) => box.isChecked()),
+    );
+    expect(ticked).toEqual([true, false, true]);
+    expect(text('.progress-text')).toContain('2 of 3 answered');
+    const resent = expectSave();
+    expect((resent.request.body as SaveAnswersBody).answers).toEqual([
+      { questionId: 'q2', choiceIds: ['q2-a', 'q2-c'], revision: 5_000 },
+    ]);
+    resent.flush(saveResult(resent.request.body as SaveAnswersBody, 2));
+    await settle();
+    expect(saveStatus()).toBe('Saved');
+
+    // The newer answer on the server stays.
+    (fixture.nativeElement as HTMLElement)
+      .querySelectorAll<HTMLButtonElement>('app-question-navigator .item')[2]
+      ?.click();
+    await settle();
+    const group = await loader.getHarness(MatRadioGroupHarness);
+    expect(await (await group.getCheckedRadioButton())?.getLabelText()).toBe('False');
+    expect(remembered()?.place).toBe('3');
   });
 });

@@ -20,7 +20,12 @@ import type { MatRadioChange } from '@angular/material/radio';
 import { MatRadioButton, MatRadioGroup } from '@angular/material/radio';
 import { Title } from '@angular/platform-browser';
 import { ActivatedRoute, Router, RouterLink } from '@angular/router';
-import type { AttemptQuestion, AttemptView, SaveAnswersResult } from '@assay/contracts';
+import type {
+  AttemptQuestion,
+  AttemptView,
+  SaveAnswersResult,
+  SavedAnswer,
+} from '@assay/contracts';
 import { PRODUCT_NAME } from '../core/page-title-strategy';
 import { Notifier } from '../core/notifier';
 import { Confirmation } from '../shared/confirm-dialog';
@@ -29,6 +34,7 @@ import { LearnerApi } from '../shared/learner-api';
 import { MarkdownPipe } from '../shared/markdown';
 import { asApiError, problemMessage } from '../shared/problem';
 import { AnswerSaver } from './answer-saver';
+import { AttemptMemory } from './attempt-memory';
 import { AttemptStatus } from './attempt-status';
 import { Countdown, describeRemaining } from './countdown';
 import { QuestionNavigator } from './question-navigator';
@@ -39,8 +45,10 @@ const REVIEW = 'review';
 
 /**
  * Taking an exam: one question at a time, every answer saved as it is chosen, a countdown on the
- * server's clock, a review of unanswered questions, and submit. All state lives on the server, so
- * a reload or another device resumes where the learner was.
+ * server's clock, a review of unanswered questions, and submit. The state lives on the server, so
+ * a reload or another device resumes the attempt; the browser also keeps what the server has not
+ * confirmed yet and the question on screen, so a closed tab or a crash resumes where the learner
+ * was, with every answer.
  */
 @Component({
   selector: 'app-attempt-player',
@@ -72,6 +80,7 @@ export class AttemptPlayer implements OnInit {
   private readonly confirmation = inject(Confirmation);
   private readonly title = inject(Title);
   private readonly injector = inject(Injector);
+  private readonly memory = inject(AttemptMemory);
   protected readonly saver = inject(AnswerSaver);
   protected readonly countdown = inject(Countdown);
 
@@ -112,6 +121,8 @@ export class AttemptPlayer implements OnInit {
     const question = this.question();
     return question ? (this.answers().get(question.id) ?? []) : [];
   });
+  /** Answers can change only while the attempt is open and not being submitted. */
+  protected readonly locked = computed(() => this.state() !== 'ready' || this.submitting());
   protected readonly timerLabel = computed(() => {
     const ms = this.countdown.remainingMs();
     return ms === null ? '' : `Time left: ${describeRemaining(ms)}`;
@@ -134,7 +145,7 @@ export class AttemptPlayer implements OnInit {
   }
 
   protected choose(question: AttemptQuestion, choiceIds: readonly string[]): void {
-    if (this.state() !== 'ready' || this.submitting()) return;
+    if (this.locked()) return;
     this.answers.update((answers) => new Map(answers).set(question.id, choiceIds));
     this.saver.save(question.id, choiceIds);
   }
@@ -179,7 +190,7 @@ export class AttemptPlayer implements OnInit {
 
   protected async submit(): Promise<void> {
     const attempt = this.attempt();
-    if (!attempt || this.submitting()) return;
+    if (!attempt || this.locked()) return;
     const unanswered = this.unanswered().length;
     const confirmed = await this.confirmation.ask({
       title: 'Submit your answers?',
@@ -191,7 +202,8 @@ export class AttemptPlayer implements OnInit {
       confirmLabel: 'Submit exam',
       cancelLabel: 'Keep working',
     });
-    if (!confirmed) return;
+    // The time may have run out (and the attempt been submitted) while the dialog was open.
+    if (!confirmed || this.locked()) return;
     this.submitting.set(true);
     if (!(await this.saver.settle())) {
       this.submitting.set(false);
@@ -199,23 +211,26 @@ export class AttemptPlayer implements OnInit {
         'Your latest answers have not reached the server yet, so the exam was not submitted. ' +
           'Check your connection; they are retried automatically.',
       );
+      this.finishIfTimeIsUp();
       return;
     }
-    this.saver.stop();
-    this.countdown.stop();
     try {
       await this.api.submitAttempt(attempt.id);
     } catch (error) {
       const apiError = asApiError(error);
       // Already submitted or past its deadline: the server has graded it; show the result.
       if (apiError?.status !== 409) {
+        // Nothing changed on the server: the exam goes on, with its clock and its autosave.
         this.submitting.set(false);
         if (!apiError?.notified) {
           this.notifier.error(problemMessage(error, 'The exam could not be submitted. Try again.'));
         }
+        this.finishIfTimeIsUp();
         return;
       }
     }
+    this.saver.stop();
+    this.countdown.stop();
     await this.showResult();
   }
 
@@ -243,21 +258,29 @@ export class AttemptPlayer implements OnInit {
     }
     if (this.destroyed) return;
     if (attempt.state !== 'in_progress') {
+      this.memory.forget(attempt.id);
       await this.showResult();
       return;
     }
     this.title.setTitle(`${attempt.examTitle} · ${PRODUCT_NAME}`);
     this.attempt.set(attempt);
-    this.answers.set(new Map(attempt.answers.map((a) => [a.questionId, a.choiceIds])));
-    this.saver.start(attempt.id, attempt.answers);
-    this.restorePlace(attempt);
+    // Answers chosen in this browser that never reached the server are newer than its copy.
+    const restored = this.saver.start(attempt.id, attempt.answers);
+    this.answers.set(
+      new Map([...attempt.answers, ...restored].map((a) => [a.questionId, a.choiceIds])),
+    );
+    this.restorePlace(attempt, restored);
     this.state.set('ready');
     this.countdown.start(attempt.deadline, attempt.serverNow);
   }
 
-  /** Opens where the learner was (the address keeps it), else at the first unanswered question. */
-  private restorePlace(attempt: AttemptView): void {
-    const place = this.route.snapshot.queryParamMap.get('question');
+  /**
+   * Opens where the learner was (the address keeps it over a reload, the browser's memory over a
+   * closed tab), else at the first unanswered question.
+   */
+  private restorePlace(attempt: AttemptView, restored: readonly SavedAnswer[]): void {
+    const place =
+      this.route.snapshot.queryParamMap.get('question') ?? this.memory.place(attempt.id);
     if (place === REVIEW) {
       this.index.set(null);
       return;
@@ -268,13 +291,17 @@ export class AttemptPlayer implements OnInit {
       return;
     }
     const answered = new Set(
-      attempt.answers.filter((a) => a.choiceIds.length > 0).map((a) => a.questionId),
+      [...attempt.answers, ...restored]
+        .filter((a) => a.choiceIds.length > 0)
+        .map((a) => a.questionId),
     );
     const firstOpen = attempt.questions.findIndex((q) => !answered.has(q.id));
     this.index.set(firstOpen === -1 ? 0 : firstOpen);
   }
 
   private rememberPlace(place: string): void {
+    const attempt = this.attempt();
+    if (attempt) this.memory.rememberPlace(attempt.id, place);
     void this.router.navigate([], {
       relativeTo: this.route,
       queryParams: { question: place },
@@ -294,9 +321,15 @@ export class AttemptPlayer implements OnInit {
     });
   }
 
+  /** A submit that failed as the time ran out leaves the attempt to the deadline's submit. */
+  private finishIfTimeIsUp(): void {
+    if (this.countdown.remainingMs() === 0) void this.finish('time-up');
+  }
+
   /** The attempt is over (time up or closed elsewhere): submit what was saved, show the result. */
   private async finish(reason: 'time-up' | 'closed'): Promise<void> {
-    if (this.state() === 'finishing' || this.destroyed) return;
+    // A submit on its way ends the attempt itself (or hands back here if it fails).
+    if (this.state() === 'finishing' || this.destroyed || this.submitting()) return;
     this.state.set('finishing');
     this.countdown.stop();
     const attempt = this.attempt();

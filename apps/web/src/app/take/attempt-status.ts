@@ -6,6 +6,7 @@ const SAVE_TEXT: Record<SaveStatus, string> = {
   saving: 'Saving…',
   saved: 'Saved',
   retrying: 'Not saved — retrying',
+  'signed-out': 'Not saved — sign in again',
   failed: 'Not saved',
   closed: 'The exam is closed',
 };
@@ -61,6 +62,7 @@ const SAVE_TEXT: Record<SaveStatus, string> = {
       font-weight: 700;
     }
     .save-retrying,
+    .save-signed-out,
     .save-failed {
       color: var(--mat-sys-error);
     }

@@ -6,6 +6,7 @@ import { ApiError } from '../http/api-error';
 import { Notifier } from '../notifier';
 import { PAGE_NAVIGATION } from '../page-navigation';
 import type { CurrentUser, Permission } from './current-user';
+import { SignedInStorage } from './signed-in-storage';
 
 /**
  * Who is signed in. The session lives on the server (backend-for-frontend): the browser holds only
@@ -19,12 +20,16 @@ export class Auth {
   private readonly navigation = inject(PAGE_NAVIGATION);
   private readonly notifier = inject(Notifier);
   private readonly xsrfToken = inject(HttpXsrfTokenExtractor);
+  private readonly signedInStorage = inject(SignedInStorage);
 
   private readonly currentUser = signal<CurrentUser | null>(null);
+  private readonly expired = signal(false);
 
   /** The signed-in user, or `null` for an anonymous visitor. */
   readonly user = this.currentUser.asReadonly();
   readonly signedIn = computed(() => this.currentUser() !== null);
+  /** Someone was signed in on this page until the server said the session had ended. */
+  readonly sessionExpired = this.expired.asReadonly();
   readonly permissions = computed<ReadonlySet<string>>(
     () => new Set(this.currentUser()?.permissions ?? []),
   );
@@ -65,12 +70,17 @@ export class Auth {
     );
   }
 
-  /** Ends the session on the server, then lets the server finish the provider's logout. */
+  /**
+   * Ends the session on the server, forgets what this browser kept for the user (answers not yet
+   * saved, on a computer others may use next), then lets the server finish the provider's logout.
+   * If the server could not end the session, the user is still signed in and keeps it all.
+   */
   async signOut(): Promise<void> {
     try {
       const { redirectTo } = await firstValueFrom(
         this.http.post<{ redirectTo: string }>('/bff/logout', {}),
       );
+      this.signedInStorage.wipe();
       // The toolbar keeps the name until the page goes: a "Sign in" button shown meanwhile
       // would start a sign-in in the middle of the provider's logout.
       this.navigation.assign(redirectTo);
@@ -85,6 +95,7 @@ export class Auth {
 
   /** Forgets the user after the server said the session is gone (a 401 on an API call). */
   sessionEnded(): void {
+    if (this.currentUser() !== null) this.expired.set(true);
     this.currentUser.set(null);
   }
 }

@@ -20,6 +20,11 @@ export class ApiError extends Error {
     readonly fieldErrors: readonly FieldError[] = [],
     /** Seconds to wait before retrying, for 429 answers. */
     readonly retryAfterSeconds?: number,
+    /**
+     * The problem's extension members, as received (e.g. `problems` of `exam_not_publishable`).
+     * Unchecked: read them with care.
+     */
+    readonly extensions: Readonly<Record<string, unknown>> = {},
   ) {
     super(message);
   }
@@ -42,6 +47,7 @@ export class ApiError extends Error {
       readableMessage(response.status, problem),
       Array.isArray(problem?.errors) ? problem.errors : [],
       retryAfter,
+      problem ? extensionMembers(problem) : {},
     );
   }
 }
@@ -58,6 +64,23 @@ function asProblem(body: unknown): ReceivedProblem | undefined {
     }
   }
   return typeof body === 'object' && body !== null ? body : undefined;
+}
+
+const STANDARD_MEMBERS = new Set([
+  'type',
+  'title',
+  'status',
+  'detail',
+  'code',
+  'instance',
+  'requestId',
+  'errors',
+]);
+
+function extensionMembers(problem: ReceivedProblem): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(problem).filter(([member]) => !STANDARD_MEMBERS.has(member)),
+  );
 }
 
 function readableMessage(status: number, problem: ReceivedProblem | undefined): string {

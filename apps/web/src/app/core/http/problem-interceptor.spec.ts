@@ -111,6 +111,18 @@ describe('problemInterceptor', () => {
     );
   });
 
+  it('says it once when the retries of a refused request keep failing after the session ended', async () => {
+    const loader = await start(ada);
+
+    await fail('/api/attempts/1/answers', 401, 'session_missing');
+    await fail('/api/attempts/1/answers', 401, 'authorization_header_missing');
+    await fail('/api/attempts/1/answers', 401, 'authorization_header_missing');
+
+    const snackBars = await loader.getAllHarnesses(MatSnackBarHarness);
+    expect(snackBars).toHaveLength(1);
+    expect(await snackBars[0]!.getMessage()).toBe('Your session has expired — sign in again.');
+  });
+
   it('says plainly when an API call is forbidden', async () => {
     const loader = await start(ada);
 

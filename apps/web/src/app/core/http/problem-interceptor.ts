@@ -20,7 +20,8 @@ export const problemInterceptor: HttpInterceptorFn = (request, next) => {
       const apiError = ApiError.fromResponse(error);
       if (isApiCall(request.url)) {
         if (apiError.status === 401) {
-          const wasSignedIn = auth.signedIn();
+          // Every later refusal (a retried save, say) is the same news: the session has ended.
+          const wasSignedIn = auth.signedIn() || auth.sessionExpired();
           auth.sessionEnded();
           notifier.error(
             wasSignedIn
