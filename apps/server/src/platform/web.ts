@@ -4,6 +4,7 @@ import fastifyStatic from '@fastify/static';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { sendNotFound, UnavailableError } from './errors.ts';
+import { useStyleNonce } from './security-headers.ts';
 
 /** The placeholder in the built index.html that each response replaces with its CSP nonce. */
 export const cspNoncePlaceholder = '__CSP_NONCE__';
@@ -77,11 +78,11 @@ export const webAppPlugin = fp<WebAppOptions>(
       );
     }
     const templateParts = template.split(cspNoncePlaceholder);
-    const sendIndex = (request: FastifyRequest, reply: FastifyReply) =>
+    const sendIndex = (_request: FastifyRequest, reply: FastifyReply) =>
       reply
         .header('cache-control', 'no-cache')
         .type('text/html; charset=utf-8')
-        .send(templateParts.join(request.cspNonce));
+        .send(templateParts.join(useStyleNonce(reply)));
 
     await app.register(fastifyStatic, {
       root: options.distDir,
