@@ -1,6 +1,4 @@
 import assert from 'node:assert/strict';
-import crypto from 'node:crypto';
-import { syncBuiltinESMExports } from 'node:module';
 import { describe, it } from 'node:test';
 
 import {
@@ -10,6 +8,7 @@ import {
   parsePasswordHash,
   verifyPassword,
 } from './passwords.ts';
+import { recordArgon2 } from './testing/argon2-calls.ts';
 
 describe('passwords', () => {
   it('stores a standard argon2id PHC string at OWASP parameters', async () => {
@@ -86,35 +85,14 @@ describe('passwords', () => {
   it('derives one argon2id tag at the current parameters for an unknown account too', async (t) => {
     // Same cost for unknown user and wrong password, asserted on the work done rather than on
     // the wall clock (which is noise on a loaded machine): record every argon2 call.
-    const calls: { algorithm: string; parameters: crypto.Argon2Parameters }[] = [];
-    const original = crypto.argon2;
-    t.mock.method(crypto, 'argon2', ((
-      algorithm: string,
-      parameters: crypto.Argon2Parameters,
-      callback: (error: Error | null, derived: Buffer) => void,
-    ) => {
-      calls.push({ algorithm, parameters });
-      original(algorithm as 'argon2id', parameters, callback);
-    }) as typeof crypto.argon2);
-    syncBuiltinESMExports();
-    t.after(() => {
-      t.mock.restoreAll();
-      syncBuiltinESMExports();
-    });
+    const calls = recordArgon2(t);
 
     const stored = await hashPassword('correct horse battery staple');
     calls.length = 0;
     await verifyPassword('wrong password', stored);
     await verifyPassword('wrong password', undefined);
     assert.equal(calls.length, 2);
-    const [wrong, unknown] = calls.map(({ algorithm, parameters: p }) => ({
-      algorithm,
-      memory: p.memory,
-      passes: p.passes,
-      parallelism: p.parallelism,
-      tagLength: p.tagLength,
-      nonceLength: Buffer.from(p.nonce as Uint8Array).length,
-    }));
+    const [wrong, unknown] = calls;
     assert.deepEqual(unknown, wrong);
     assert.deepEqual(unknown, {
       algorithm: 'argon2id',

@@ -5,12 +5,11 @@
  * own client addresses through X-Forwarded-For.
  */
 import assert from 'node:assert/strict';
-import crypto from 'node:crypto';
-import { syncBuiltinESMExports } from 'node:module';
-import { after, before, describe, it, type TestContext } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 
 import type { ProblemDetails } from '@assay/contracts';
 
+import { recordArgon2 } from '../../src/identity/testing/argon2-calls.ts';
 import { createAccount, TEST_PASSWORD } from '../support/auth.ts';
 import {
   Browser,
@@ -19,35 +18,6 @@ import {
   startListeningApp,
   type ListeningApp,
 } from './browser.ts';
-
-interface Argon2Call {
-  readonly algorithm: string;
-  readonly memory: number;
-  readonly passes: number;
-  readonly parallelism: number;
-  readonly tagLength: number;
-}
-
-/** Records every argon2 derivation the process makes (the server runs in this process). */
-function recordArgon2(t: TestContext): Argon2Call[] {
-  const calls: Argon2Call[] = [];
-  const original = crypto.argon2;
-  t.mock.method(crypto, 'argon2', ((
-    algorithm: string,
-    parameters: crypto.Argon2Parameters,
-    callback: (error: Error | null, derived: Buffer) => void,
-  ) => {
-    const { memory, passes, parallelism, tagLength } = parameters;
-    calls.push({ algorithm, memory, passes, parallelism, tagLength });
-    original(algorithm as 'argon2id', parameters, callback);
-  }) as typeof crypto.argon2);
-  syncBuiltinESMExports();
-  t.after(() => {
-    t.mock.restoreAll();
-    syncBuiltinESMExports();
-  });
-  return calls;
-}
 
 function asProblem(body: unknown): ProblemDetails & { retryAfter?: number } {
   return body as ProblemDetails & { retryAfter?: number };
@@ -111,7 +81,14 @@ describe('sign-in and sign-up at the embedded provider', () => {
       assert.equal(first.status, 401);
       assert.equal(first.code, 'invalid_credentials');
       assert.deepEqual(first.work, [
-        { algorithm: 'argon2id', memory: 19_456, passes: 2, parallelism: 1, tagLength: 32 },
+        {
+          algorithm: 'argon2id',
+          memory: 19_456,
+          passes: 2,
+          parallelism: 1,
+          tagLength: 32,
+          nonceLength: 16,
+        },
       ]);
       for (const outcome of rest) assert.deepEqual(outcome, first);
 
