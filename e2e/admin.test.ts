@@ -9,19 +9,12 @@ import {
   createUser,
   fillSignIn,
   fillSignUp,
-  sharedDatabase,
   unexpectedProblems,
   type Account,
-  type SharedDatabase,
 } from './support/accounts.ts';
-import {
-  launchBrowser,
-  openPage,
-  screenshot,
-  seriousAccessibilityViolations,
-  type WatchedPage,
-} from './support/browser.ts';
-import { startAssay, type RunningServer } from './support/server.ts';
+import { openPage, screenshot, expectAccessible, type WatchedPage } from './support/browser.ts';
+import { startJourney, type Journey } from './support/journey.ts';
+import type { RunningServer } from './support/server.ts';
 
 const admin: Account = {
   username: 'margaret',
@@ -35,11 +28,6 @@ const learner: Account = {
   displayName: 'Katherine Johnson',
   password: 'trajectories computed by hand with great care',
 };
-
-async function expectAccessible(page: Page, what: string): Promise<void> {
-  const violations = await seriousAccessibilityViolations(page);
-  assert.deepEqual(violations, [], `no serious or critical axe violations on ${what}`);
-}
 
 /** In an open Material select, moves the active option with the arrow keys and picks it. */
 async function chooseWithArrowKeys(page: Page, option: string): Promise<void> {
@@ -62,27 +50,21 @@ async function chooseWithArrowKeys(page: Page, option: string): Promise<void> {
 }
 
 describe('an admin promotes a learner to instructor', () => {
-  let database: SharedDatabase;
+  let journey: Journey;
   let server: RunningServer;
   let browser: Browser;
   let adminPage: WatchedPage;
   let learnerPage: WatchedPage;
 
   before(async () => {
-    database = sharedDatabase();
-    server = await startAssay({ DATABASE_URL: database.url });
-    await createUser(database.url, server.url, admin, 'admin');
-    browser = await launchBrowser();
+    journey = await startJourney();
+    ({ server, browser } = journey);
+    await createUser(journey.databaseUrl, server.url, admin, 'admin');
     adminPage = await openPage(browser);
     learnerPage = await openPage(browser);
   });
 
-  after(async () => {
-    await browser.close();
-    const exitCode = await server.stop();
-    database.remove();
-    assert.equal(exitCode, 0, `Assay should shut down cleanly on SIGTERM:\n${server.logs()}`);
-  });
+  after(() => journey.end());
 
   it('a learner signs up and has no "My exams"', async () => {
     const { page } = learnerPage;

@@ -4,14 +4,10 @@
 // OpenID provider, under the production CSP, with axe on both forms.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import {
-  launchBrowser,
-  openPage,
-  screenshot,
-  seriousAccessibilityViolations,
-} from './support/browser.ts';
-import { startAssay, type RunningServer } from './support/server.ts';
+import type { Browser } from 'playwright-core';
+import { openPage, screenshot, expectAccessible } from './support/browser.ts';
+import { startJourney, type Journey } from './support/journey.ts';
+import type { RunningServer } from './support/server.ts';
 
 const visitor = {
   username: 'ada',
@@ -39,25 +35,17 @@ function unexpected(problems: readonly string[], allowedStatuses: readonly numbe
   );
 }
 
-async function expectNoSeriousViolations(page: Page, what: string): Promise<void> {
-  const violations = await seriousAccessibilityViolations(page);
-  assert.deepEqual(violations, [], `no serious or critical axe violations on ${what}`);
-}
-
 describe('signing up, out and in', () => {
+  let journey: Journey;
   let server: RunningServer;
   let browser: Browser;
 
   before(async () => {
-    server = await startAssay();
-    browser = await launchBrowser();
+    journey = await startJourney();
+    ({ server, browser } = journey);
   });
 
-  after(async () => {
-    await browser.close();
-    const exitCode = await server.stop();
-    assert.equal(exitCode, 0, `Assay should shut down cleanly on SIGTERM:\n${server.logs()}`);
-  });
+  after(() => journey.end());
 
   it('signs up from the toolbar, signs out, and signs in again with the email address', async () => {
     const { page, problems } = await openPage(browser);
@@ -73,7 +61,7 @@ describe('signing up, out and in', () => {
       'true',
     );
     assert.match(await page.title(), /^Create account · Assay$/);
-    await expectNoSeriousViolations(page, 'the sign-up form');
+    await expectAccessible(page, 'the sign-up form');
     await screenshot(page, 'auth-sign-up');
 
     await page.getByLabel('Username', { exact: true }).fill(visitor.username);
@@ -87,7 +75,7 @@ describe('signing up, out and in', () => {
     const account = toolbar.getByRole('button', { name: visitor.displayName });
     await account.waitFor();
     assert.equal(await toolbar.getByRole('button', { name: 'Sign in' }).count(), 0);
-    await expectNoSeriousViolations(page, 'the home page, signed in');
+    await expectAccessible(page, 'the home page, signed in');
     await screenshot(page, 'auth-signed-in');
 
     // Sign out from the account menu, by keyboard.
@@ -102,7 +90,7 @@ describe('signing up, out and in', () => {
     );
     // Axe measures colours, so let the menu finish its opening animation.
     await page.locator('.mat-mdc-menu-panel:not(.mat-menu-panel-animating)').waitFor();
-    await expectNoSeriousViolations(page, 'the open account menu');
+    await expectAccessible(page, 'the open account menu');
     await screenshot(page, 'auth-account-menu');
     for (
       let i = 0;
@@ -121,7 +109,7 @@ describe('signing up, out and in', () => {
     await page.waitForURL(/\/interaction\/[^/]+$/);
     await page.getByRole('heading', { level: 1, name: 'Sign in to Assay' }).waitFor();
     assert.match(await page.title(), /^Sign in · Assay$/);
-    await expectNoSeriousViolations(page, 'the sign-in form');
+    await expectAccessible(page, 'the sign-in form');
     await screenshot(page, 'auth-sign-in');
 
     await page.getByLabel('Username or email').fill(visitor.email);
@@ -152,7 +140,7 @@ describe('signing up, out and in', () => {
       await page.getByRole('button', { name: 'Sign in', exact: true }).isEnabled(),
       true,
     );
-    await expectNoSeriousViolations(page, 'the sign-in form showing an error');
+    await expectAccessible(page, 'the sign-in form showing an error');
     await screenshot(page, 'auth-wrong-password');
 
     // The same message for an account that does not exist.
@@ -169,7 +157,7 @@ describe('signing up, out and in', () => {
     await page.goto(`${server.url}/interaction/no-such-interaction`);
     await page.getByRole('heading', { level: 1, name: 'This sign-in link has expired' }).waitFor();
     assert.match(await page.title(), /^Sign-in link expired · Assay$/);
-    await expectNoSeriousViolations(page, 'the expired sign-in page');
+    await expectAccessible(page, 'the expired sign-in page');
     await screenshot(page, 'auth-expired');
 
     await page.getByRole('link', { name: 'Start again' }).click();

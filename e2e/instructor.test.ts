@@ -10,19 +10,12 @@ import {
   createUser,
   fillSignIn,
   fillSignUp,
-  sharedDatabase,
   unexpectedProblems,
   type Account,
-  type SharedDatabase,
 } from './support/accounts.ts';
-import {
-  launchBrowser,
-  openPage,
-  screenshot,
-  seriousAccessibilityViolations,
-  type WatchedPage,
-} from './support/browser.ts';
-import { startAssay, type RunningServer } from './support/server.ts';
+import { openPage, screenshot, expectAccessible, type WatchedPage } from './support/browser.ts';
+import { startJourney, type Journey } from './support/journey.ts';
+import type { RunningServer } from './support/server.ts';
 
 const instructor: Account = {
   username: 'grace',
@@ -37,11 +30,6 @@ const learner: Account = {
   password: 'can machines think about universal computation',
 };
 const examTitle = 'TypeScript Advanced Exam';
-
-async function expectAccessible(page: Page, what: string): Promise<void> {
-  const violations = await seriousAccessibilityViolations(page);
-  assert.deepEqual(violations, [], `no serious or critical axe violations on ${what}`);
-}
 
 /** Waits for a notification, then dismisses it (as a user would before moving on). */
 async function expectNotice(page: Page, text: string | RegExp): Promise<void> {
@@ -85,7 +73,7 @@ async function writeQuestion(
 }
 
 describe('an instructor writes, publishes and follows an exam', () => {
-  let database: SharedDatabase;
+  let journey: Journey;
   let server: RunningServer;
   let browser: Browser;
   let teacher: WatchedPage;
@@ -93,20 +81,14 @@ describe('an instructor writes, publishes and follows an exam', () => {
   let examId = '';
 
   before(async () => {
-    database = sharedDatabase();
-    server = await startAssay({ DATABASE_URL: database.url });
-    await createUser(database.url, server.url, instructor, 'instructor');
-    browser = await launchBrowser();
+    journey = await startJourney();
+    ({ server, browser } = journey);
+    await createUser(journey.databaseUrl, server.url, instructor, 'instructor');
     teacher = await openPage(browser);
     student = await openPage(browser);
   });
 
-  after(async () => {
-    await browser.close();
-    const exitCode = await server.stop();
-    database.remove();
-    assert.equal(exitCode, 0, `Assay should shut down cleanly on SIGTERM:\n${server.logs()}`);
-  });
+  after(() => journey.end());
 
   it('signs the instructor in on the way to "My exams"', async () => {
     const { page } = teacher;

@@ -5,14 +5,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import {
-  launchBrowser,
-  openPage,
-  screenshot,
-  seriousAccessibilityViolations,
-} from './support/browser.ts';
+import { openPage, screenshot, expectAccessible } from './support/browser.ts';
 import { fillSignIn, fillSignUp, unexpectedProblems } from './support/accounts.ts';
-import { startAssay, type RunningServer } from './support/server.ts';
+import { startJourney, type Journey } from './support/journey.ts';
+import type { RunningServer } from './support/server.ts';
 
 const learner = {
   username: 'grace',
@@ -31,11 +27,6 @@ const QUESTION_COUNT = 10;
  */
 function abortedByNavigation(problem: string): boolean {
   return /^request failed: \S+ net::ERR_ABORTED$/.test(problem.trim());
-}
-
-async function expectNoSeriousViolations(page: Page, what: string): Promise<void> {
-  const violations = await seriousAccessibilityViolations(page);
-  assert.deepEqual(violations, [], `no serious or critical axe violations on ${what}`);
 }
 
 function saveStatus(page: Page) {
@@ -80,19 +71,16 @@ async function questionHeading(page: Page): Promise<string> {
 }
 
 describe('a learner takes an exam', () => {
+  let journey: Journey;
   let server: RunningServer;
   let browser: Browser;
 
   before(async () => {
-    server = await startAssay();
-    browser = await launchBrowser();
+    journey = await startJourney();
+    ({ server, browser } = journey);
   });
 
-  after(async () => {
-    await browser.close();
-    const exitCode = await server.stop();
-    assert.equal(exitCode, 0, `Assay should shut down cleanly on SIGTERM:\n${server.logs()}`);
-  });
+  after(() => journey.end());
 
   it('browses the catalog, signs up, takes an exam with a reload in the middle, and sees the result', async () => {
     const { page, problems } = await openPage(browser, { viewport: { width: 1280, height: 900 } });
@@ -106,7 +94,7 @@ describe('a learner takes an exam', () => {
     await catalog.getByRole('link', { name: EXAM_TITLE }).waitFor();
     assert.ok((await catalog.getByRole('listitem').count()) >= 3, 'the sample exams are listed');
     assert.match(await page.title(), /^Exams · Assay$/);
-    await expectNoSeriousViolations(page, 'the catalog');
+    await expectAccessible(page, 'the catalog');
     await screenshot(page, 'learner-catalog');
 
     // Search narrows the list; the address keeps the search.
@@ -116,7 +104,7 @@ describe('a learner takes an exam', () => {
     assert.equal(await catalog.getByRole('listitem').count(), 1);
     await page.getByLabel('Search exams').fill('no such exam anywhere');
     await page.getByRole('heading', { name: 'No exams match “no such exam anywhere”' }).waitFor();
-    await expectNoSeriousViolations(page, 'the catalog with no match');
+    await expectAccessible(page, 'the catalog with no match');
     await screenshot(page, 'learner-catalog-empty');
     await page.getByRole('button', { name: 'Clear the search' }).click();
     await catalog.getByRole('link', { name: EXAM_TITLE }).click();
@@ -128,7 +116,7 @@ describe('a learner takes an exam', () => {
     await page.getByRole('main').locator('.markdown strong', { hasText: '20 minutes' }).waitFor();
     await page.getByRole('term').filter({ hasText: 'Time limit' }).waitFor();
     await page.getByRole('button', { name: 'Sign in to take this exam' }).waitFor();
-    await expectNoSeriousViolations(page, 'the exam page (visitor)');
+    await expectAccessible(page, 'the exam page (visitor)');
     await screenshot(page, 'learner-exam-visitor');
 
     // Sign up from there and come back to the same exam, signed in.
@@ -144,7 +132,7 @@ describe('a learner takes an exam', () => {
     );
     const start = page.getByRole('button', { name: 'Start exam' });
     await start.waitFor();
-    await expectNoSeriousViolations(page, 'the exam page (learner)');
+    await expectAccessible(page, 'the exam page (learner)');
     await screenshot(page, 'learner-exam-signed-in');
 
     // Take it: one question at a time, with the countdown and the navigator.
@@ -158,7 +146,7 @@ describe('a learner takes an exam', () => {
       /^\s*(20:00|19:5\d)\s*$/,
     );
     await page.getByText(`0 of ${QUESTION_COUNT} answered`).waitFor();
-    await expectNoSeriousViolations(page, 'the exam player');
+    await expectAccessible(page, 'the exam player');
     await screenshot(page, 'learner-player-start');
 
     // Answer the first question by keyboard alone: Tab into the choices, Space to choose.
@@ -198,7 +186,7 @@ describe('a learner takes an exam', () => {
     // The same screen on a phone, in the dark theme.
     await page.setViewportSize({ width: 390, height: 844 });
     await page.emulateMedia({ colorScheme: 'dark' });
-    await expectNoSeriousViolations(page, 'the exam player on a phone in the dark theme');
+    await expectAccessible(page, 'the exam player on a phone in the dark theme');
     await screenshot(page, 'learner-player-phone-dark');
     await page.emulateMedia({ colorScheme: 'light' });
     await page.setViewportSize({ width: 1280, height: 900 });
@@ -225,7 +213,7 @@ describe('a learner takes an exam', () => {
     await navigator.getByRole('button', { name: 'Review and submit' }).click();
     await page.getByRole('heading', { name: 'Review your answers' }).waitFor();
     await page.getByText('Every question has an answer.').waitFor();
-    await expectNoSeriousViolations(page, 'the review screen');
+    await expectAccessible(page, 'the review screen');
     await screenshot(page, 'learner-player-review');
     await page.getByRole('button', { name: 'Submit exam' }).click();
     const dialog = page.getByRole('alertdialog', { name: 'Submit your answers?' });
@@ -238,7 +226,7 @@ describe('a learner takes an exam', () => {
         !container.classList.contains('mdc-dialog--opening')
       );
     });
-    await expectNoSeriousViolations(page, 'the submit confirmation');
+    await expectAccessible(page, 'the submit confirmation');
     await screenshot(page, 'learner-player-confirm');
     await dialog.getByRole('button', { name: 'Submit exam' }).click();
 
@@ -253,7 +241,7 @@ describe('a learner takes an exam', () => {
     );
     assert.equal(await page.locator('.questions > li').count(), QUESTION_COUNT);
     assert.ok((await page.getByRole('heading', { name: 'Explanation' }).count()) > 0);
-    await expectNoSeriousViolations(page, 'the result page');
+    await expectAccessible(page, 'the result page');
     await screenshot(page, 'learner-result');
 
     // "My results" from the account menu lists the attempt and links back to it.
@@ -264,7 +252,7 @@ describe('a learner takes an exam', () => {
     const row = page.getByRole('row').filter({ hasText: EXAM_TITLE });
     await row.waitFor();
     assert.match((await row.textContent()) ?? '', /Passed|Not passed/);
-    await expectNoSeriousViolations(page, 'my results');
+    await expectAccessible(page, 'my results');
     await screenshot(page, 'learner-my-results');
     await row.getByRole('link', { name: /View result/ }).click();
     await page.waitForURL(`${server.url}${attemptPath}/result`);
@@ -313,7 +301,7 @@ describe('a learner takes an exam', () => {
     await context.setOffline(true);
     const second = await chooseShownQuestion(page);
     await saveStatus(page).getByText('Not saved — retrying').waitFor();
-    await expectNoSeriousViolations(page, 'the exam player, offline');
+    await expectAccessible(page, 'the exam player, offline');
     await screenshot(page, 'learner-player-offline');
     await context.setOffline(false);
     await waitUntilSaved(page);
@@ -359,7 +347,7 @@ describe('a learner takes an exam', () => {
     // Material keeps the message hidden for a moment before its live region announces it; axe
     // looks once it has.
     await notice.locator('[aria-live]').getByText('Your session has expired').waitFor();
-    await expectNoSeriousViolations(page, 'the exam player after the session ended');
+    await expectAccessible(page, 'the exam player after the session ended');
     await screenshot(page, 'learner-player-session-expired');
     // Leaving with an unsaved answer asks first; the learner goes anyway.
     page.on('dialog', (dialog) => void dialog.accept());

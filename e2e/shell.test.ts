@@ -3,28 +3,21 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
-import {
-  launchBrowser,
-  openPage,
-  screenshot,
-  seriousAccessibilityViolations,
-} from './support/browser.ts';
-import { startAssay, type RunningServer } from './support/server.ts';
+import { openPage, screenshot, expectAccessible } from './support/browser.ts';
+import { startJourney, type Journey } from './support/journey.ts';
+import type { RunningServer } from './support/server.ts';
 
 describe('the web app shell', () => {
+  let journey: Journey;
   let server: RunningServer;
   let browser: Browser;
 
   before(async () => {
-    server = await startAssay();
-    browser = await launchBrowser();
+    journey = await startJourney();
+    ({ server, browser } = journey);
   });
 
-  after(async () => {
-    await browser.close();
-    const exitCode = await server.stop();
-    assert.equal(exitCode, 0, `Assay should shut down cleanly on SIGTERM:\n${server.logs()}`);
-  });
+  after(() => journey.end());
 
   for (const colorScheme of ['light', 'dark'] as const) {
     it(`renders the home page in the ${colorScheme} theme with no console errors`, async () => {
@@ -38,8 +31,7 @@ describe('the web app shell', () => {
       await page.getByRole('main').getByRole('heading', { level: 1 }).waitFor();
       assert.match(await page.title(), /Assay/);
 
-      const violations = await seriousAccessibilityViolations(page);
-      assert.deepEqual(violations, [], 'no serious or critical axe violations');
+      await expectAccessible(page, `the home page (${colorScheme})`);
       await screenshot(page, `shell-home-${colorScheme}`);
       // The page really follows the preference: Material's surface colour is dark in the dark
       // theme and light in the light one.
@@ -75,7 +67,7 @@ describe('the web app shell', () => {
       () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
     );
     assert.equal(overflow, 0, 'no sideways scrolling');
-    assert.deepEqual(await seriousAccessibilityViolations(page), [], 'axe on the catalog (phone)');
+    await expectAccessible(page, 'the catalog (phone)');
     assert.deepEqual(problems, []);
     await page.context().close();
   });
@@ -85,7 +77,7 @@ describe('the web app shell', () => {
     const response = await page.goto(`${server.url}/no/such/page`);
     assert.equal(response?.status(), 200);
     await page.getByRole('heading', { level: 1, name: /not found/i }).waitFor();
-    assert.deepEqual(await seriousAccessibilityViolations(page), [], 'axe on the not-found page');
+    await expectAccessible(page, 'the not-found page');
     await screenshot(page, 'shell-not-found');
     assert.deepEqual(problems, []);
     await page.context().close();

@@ -1,5 +1,6 @@
 // Debian's Chromium driven by playwright-core, with what every journey checks: console errors,
 // uncaught exceptions, failed requests, axe-core accessibility results and screenshots.
+import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -69,6 +70,12 @@ export async function seriousAccessibilityViolations(page: Page): Promise<AxeVio
     return result.violations;
   });
   return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+}
+
+/** Fails with the list when axe finds any serious or critical violation on the page. */
+export async function expectAccessible(page: Page, what: string): Promise<void> {
+  const violations = await seriousAccessibilityViolations(page);
+  assert.deepEqual(violations, [], `no serious or critical axe violations on ${what}`);
 }
 
 export async function screenshot(page: Page, name: string): Promise<void> {
