@@ -7,7 +7,8 @@
 //
 // Assay runs as `npm start` runs it (own process, SQLite file, migrations, sample exams), with
 // LOG_LEVEL=warn so that request logging does not dominate what is measured.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
@@ -142,48 +143,163 @@ async function prepareAttempts(learners: Learner[], examIds: string[]) {
   return ready;
 }
 
-/** Submits an attempt; false (an error in the figures) unless it was graded (200). */
-async function submit(assay: Service, token: string, attemptId: string): Promise<boolean> {
-  try {
-    const response = await fetch(`${assay.url}/api/attempts/${attemptId}/submit`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}` },
-    });
-    await response.arrayBuffer();
-    return response.status === 200;
-  } catch {
-    return false;
+type PreparedAttempt = Awaited<ReturnType<typeof prepareAttempts>>[number];
+
+// Linux's USER_HZ: /proc/<pid>/stat counts CPU time in ticks of 1/100 s.
+const clockTicksPerSecond = 100;
+
+/** CPU seconds (user + system, all threads) the process has used so far. */
+function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields 14 and 15 are utime and stime; counting starts after the command name in parentheses
+  // (field 2, which may contain spaces) with the state, field 3.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[14 - 3]) + Number(fields[15 - 3])) / clockTicksPerSecond;
+}
+
+interface SubmissionFigure extends Figure {
+  /** Wall time spent submitting, setup between rounds excluded. */
+  seconds: number;
+  /** The server's CPU time over those seconds: near 1 (or more, with GC threads) is CPU-bound. */
+  serverCpuSeconds: number;
+}
+
+/** What a submission scenario's rounds add up to. */
+class SubmissionTally {
+  readonly #latencies: number[] = [];
+  #graded = 0;
+  #sent = 0;
+  #seconds = 0;
+  #serverCpuSeconds = 0;
+
+  answered(status: number, latency: number): void {
+    this.#latencies.push(latency);
+    if (status === 200) this.#graded++;
+  }
+
+  round(sent: number, seconds: number, serverCpuSeconds: number): void {
+    this.#sent += sent;
+    this.#seconds += seconds;
+    this.#serverCpuSeconds += serverCpuSeconds;
+  }
+
+  figure(scenario: string): SubmissionFigure {
+    const sorted = this.#latencies.toSorted((a, b) => a - b);
+    return {
+      scenario,
+      // What was served: below the offered rate when the server falls behind.
+      requestsPerSecond: this.#graded / this.#seconds,
+      p50: percentile(sorted, 50),
+      p99: percentile(sorted, 99),
+      // Anything but a graded submission: other statuses, and requests that got no answer.
+      errors: this.#sent - this.#graded,
+      seconds: this.#seconds,
+      serverCpuSeconds: this.#serverCpuSeconds,
+    };
   }
 }
 
-/** As many graded submissions as the server takes, 16 in flight at a time. */
+/**
+ * As many graded submissions as the server takes, 16 in flight at a time, each attempt submitted
+ * once. autocannon, not fetch: the client shares the server's CPUs, and fetch needs far more.
+ */
 async function submissionsAtFullSpeed(assay: Service, learners: Learner[], examIds: string[]) {
-  const latencies: number[] = [];
-  let errors = 0;
-  let busySeconds = 0;
+  const tally = new SubmissionTally();
   for (let round = 0; round < 6; round++) {
     const attempts = await prepareAttempts(learners, examIds);
+    let next = 0;
+    const cpuBefore = cpuSeconds(assay.pid);
     const started = performance.now();
-    await pool(attempts, 16, async ({ learner, attemptId }) => {
-      const sent = performance.now();
-      if (!(await submit(assay, learner.token, attemptId))) errors++;
-      latencies.push(performance.now() - sent);
+    // The round ends with its last answer, not when autocannon has wound down.
+    let ended = started;
+    await new Promise<void>((resolve, reject) => {
+      const instance = autocannon(
+        {
+          url: assay.url,
+          connections: 16,
+          amount: attempts.length,
+          // autocannon notices that it is done only at its next sample, every 1 s by default.
+          sampleInt: 10,
+          requests: [
+            {
+              method: 'POST',
+              // Called right before each request is sent: the next attempt, its learner's token.
+              setupRequest: (request) => {
+                const { learner, attemptId } = attempts[next++] as PreparedAttempt;
+                return {
+                  ...request,
+                  path: `/api/attempts/${attemptId}/submit`,
+                  headers: { authorization: `Bearer ${learner.token}` },
+                };
+              },
+            },
+          ],
+        },
+        (error: Error | null) => {
+          if (error === null) resolve();
+          else reject(error);
+        },
+      );
+      instance.on('response', (_client, status, _bytes, latency) => {
+        tally.answered(status, latency);
+        ended = performance.now();
+      });
     });
-    busySeconds += (performance.now() - started) / 1000;
+    tally.round(attempts.length, (ended - started) / 1000, cpuSeconds(assay.pid) - cpuBefore);
   }
-  latencies.sort((a, b) => a - b);
-  return {
-    scenario: 'graded submission, 20 questions (max)',
-    requestsPerSecond: (latencies.length - errors) / busySeconds,
-    p50: percentile(latencies, 50),
-    p99: percentile(latencies, 99),
-    errors,
-  };
+  return tally.figure('graded submission, 20 questions (max)');
+}
+
+/** POSTs without a body and discards the answer; resolves to its status, 0 if there was none. */
+function post(url: string, headers: http.OutgoingHttpHeaders, agent: http.Agent): Promise<number> {
+  return new Promise((resolve) => {
+    const request = http.request(url, { method: 'POST', headers, agent }, (response) => {
+      response.on('end', () => {
+        resolve(response.statusCode ?? 0);
+      });
+      response.on('error', () => {
+        resolve(0);
+      });
+      response.resume();
+    });
+    request.on('error', () => {
+      resolve(0);
+    });
+    request.end();
+  });
+}
+
+/**
+ * Readies this process to send on a schedule, so that what the latencies show is the server:
+ * the garbage of preparing the attempts collected now (when run with --expose-gc, as
+ * `npm run bench` does) rather than during the schedule, and some connections already open.
+ * Without this, the first requests of a round waited up to 50 ms here while the server's event
+ * loop was idle.
+ */
+async function settleClient(assay: Service, agent: http.Agent): Promise<void> {
+  (globalThis as { gc?: () => void }).gc?.();
+  await Promise.all(
+    Array.from(
+      { length: 16 },
+      () =>
+        new Promise<void>((resolve) => {
+          http
+            .get(`${assay.url}/healthz`, { agent }, (response) => {
+              response.on('end', resolve).resume();
+            })
+            .on('error', () => {
+              resolve();
+            });
+        }),
+    ),
+  );
 }
 
 /**
  * Submissions sent on a fixed schedule (open loop) at `rate` per second. Latency counts from the
- * moment a request was due, so a stall shows up instead of hiding in a shorter queue.
+ * moment a request was due, so a stall shows up instead of hiding in a shorter queue. node:http,
+ * not fetch, for the client's CPU; up to 64 requests in flight, later ones wait for a socket (and
+ * that wait counts).
  */
 async function submissionsAtRate(
   assay: Service,
@@ -191,32 +307,37 @@ async function submissionsAtRate(
   examIds: string[],
   rate: number,
 ) {
-  const latencies: number[] = [];
-  let errors = 0;
-  let busySeconds = 0;
-  for (let round = 0; round < 4; round++) {
-    const attempts = await prepareAttempts(learners, examIds);
-    const start = performance.now() + 20;
-    await Promise.all(
-      attempts.map(async ({ learner, attemptId }, i) => {
-        const due = start + (i * 1000) / rate;
-        const wait = due - performance.now();
-        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-        if (!(await submit(assay, learner.token, attemptId))) errors++;
-        latencies.push(performance.now() - due);
-      }),
-    );
-    busySeconds += (performance.now() - start) / 1000;
+  const tally = new SubmissionTally();
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+  try {
+    for (let round = 0; round < 4; round++) {
+      const attempts = await prepareAttempts(learners, examIds);
+      await settleClient(assay, agent);
+      const cpuBefore = cpuSeconds(assay.pid);
+      const start = performance.now() + 20;
+      await Promise.all(
+        attempts.map(async ({ learner, attemptId }, i) => {
+          const due = start + (i * 1000) / rate;
+          const wait = due - performance.now();
+          if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+          const status = await post(
+            `${assay.url}/api/attempts/${attemptId}/submit`,
+            { authorization: `Bearer ${learner.token}` },
+            agent,
+          );
+          tally.answered(status, performance.now() - due);
+        }),
+      );
+      tally.round(
+        attempts.length,
+        (performance.now() - start) / 1000,
+        cpuSeconds(assay.pid) - cpuBefore,
+      );
+    }
+  } finally {
+    agent.destroy();
   }
-  latencies.sort((a, b) => a - b);
-  return {
-    scenario: `graded submission, offered ${Math.round(rate)}/s`,
-    // What was served: below the offered rate when the server falls behind.
-    requestsPerSecond: (latencies.length - errors) / busySeconds,
-    p50: percentile(latencies, 50),
-    p99: percentile(latencies, 99),
-    errors,
-  };
+  return tally.figure(`graded submission, offered ${Math.round(rate)}/s`);
 }
 
 /** Signs a user in through the BFF exactly as a browser would; returns the cookie jar. */
@@ -326,9 +447,13 @@ try {
   );
   const full = await submissionsAtFullSpeed(assay, learners, examIds);
   figures.push(full);
-  figures.push(
-    await submissionsAtRate(assay, learners, examIds, Math.max(1, full.requestsPerSecond / 2)),
+  const half = await submissionsAtRate(
+    assay,
+    learners,
+    examIds,
+    Math.max(1, full.requestsPerSecond / 2),
   );
+  figures.push(half);
 
   const ceiling = figures[0]?.requestsPerSecond ?? 1;
   console.log('');
@@ -349,6 +474,13 @@ try {
   );
   console.log(`  graded submissions > 2,000/s on SQLite: ${full.requestsPerSecond.toFixed(0)}/s`);
   console.log(`  p99 < 20 ms at half that rate: ${(atHalf?.p99 ?? 0).toFixed(2)} ms`);
+  console.log('');
+  console.log('Server CPU while submitting (1.00 = one core busy all the time):');
+  for (const f of [full, half]) {
+    console.log(
+      `  ${f.scenario.padEnd(40)} ${f.serverCpuSeconds.toFixed(2)} s CPU over ${f.seconds.toFixed(2)} s = ${(f.serverCpuSeconds / f.seconds).toFixed(2)}`,
+    );
+  }
 } finally {
   clearTimeout(watchdog);
   await stopEverything();

@@ -8,6 +8,8 @@ export const root = fileURLToPath(new URL('..', import.meta.url));
 
 export interface Service {
   readonly url: string;
+  /** The server's own process (not a wrapper), e.g. to read its CPU time. */
+  readonly pid: number;
   stop(): Promise<void>;
 }
 
@@ -42,8 +44,11 @@ export async function startService(
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+  const { pid } = child;
+  if (pid === undefined) throw new Error(`${script} has no process id`);
   return {
     url,
+    pid,
     async stop() {
       child.kill('SIGTERM');
       await exited;

@@ -62,8 +62,8 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}) {
   const db =
     options.db ??
     createDatabase(config.database, {
-      onPoolError: (error) => {
-        app.log.warn({ err: error }, 'An idle database connection failed');
+      onBackgroundError: (error) => {
+        app.log.warn({ err: error }, 'The database failed in the background');
       },
     });
 

@@ -50,8 +50,8 @@ async function start(): Promise<void> {
   const config = loadConfigOrExit();
   const started: { app?: App } = {};
   const db = createDatabase(config.database, {
-    onPoolError: (error) =>
-      started.app?.log.warn({ err: error }, 'An idle database connection failed'),
+    onBackgroundError: (error) =>
+      started.app?.log.warn({ err: error }, 'The database failed in the background'),
   });
   let applied: string[];
   let seeded = 0;

@@ -2,7 +2,7 @@ import type { AttemptState } from '@assay/contracts';
 
 /*
  * The attempts feature's tables, as Kysely sees them (conventions in platform/db.ts). Created by
- * the `…_exams` migration.
+ * the `…_exams` migration; question sets by `…_attempt_question_sets`.
  */
 
 export interface AttemptsTable {
@@ -14,11 +14,13 @@ export interface AttemptsTable {
   state: AttemptState;
   /** Seeds the attempt's question and choice order (see shuffle.ts); 0 ≤ seed < 2³¹. */
   seed: number;
+  /** The frozen questions this attempt shows and is graded on (`question_sets.id`). */
+  question_set_id: string;
   /**
-   * `AttemptQuestionsSnapshot` JSON: the questions in this attempt's order, with the answer key,
-   * frozen at the start. Never sent as is.
+   * The attempt's order as indexes into its question set, JSON: `[[questionIndex,
+   * choiceIndex, …], …]` (attempt-questions.ts).
    */
-  questions_json: string;
+  question_order: string;
   started_at: string;
   /** `null` when the exam had no time limit at the start. */
   deadline: string | null;
@@ -27,7 +29,7 @@ export interface AttemptsTable {
   score: number | null;
   max_score: number | null;
   passed: number | null;
-  /** `GradedSnapshot` JSON, with the answer key: never sent as is. */
+  /** `StoredGrade` JSON (review.ts): what grading decided per question. Never sent as is. */
   result_json: string | null;
   /**
    * Bumped by every write to the attempt or its answers, always on the condition
@@ -37,6 +39,18 @@ export interface AttemptsTable {
    */
   version: number;
   updated_at: string;
+}
+
+/**
+ * Frozen question content: an exam's questions in the author's order, with the answer key, as
+ * they were when an attempt started. Content-addressed (the id is the SHA-256 of the JSON), so
+ * the attempts at one version of an exam share a row; a row never changes once written.
+ */
+export interface QuestionSetsTable {
+  id: string;
+  /** `AttemptQuestionSnapshot[]` JSON, with the answer key: never sent as is. */
+  questions_json: string;
+  created_at: string;
 }
 
 export interface AttemptAnswersTable {
@@ -52,5 +66,6 @@ export interface AttemptAnswersTable {
 /** The attempts feature's tables; the platform's `Database` extends this. */
 export interface AttemptTables {
   attempts: AttemptsTable;
+  question_sets: QuestionSetsTable;
   attempt_answers: AttemptAnswersTable;
 }

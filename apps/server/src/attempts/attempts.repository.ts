@@ -2,6 +2,8 @@ import { sql, type Kysely } from 'kysely';
 import type { ReviewPolicy } from '@assay/contracts';
 import { isForeignKeyViolation, type ExamsDatabase } from '../exams/exams.repository.ts';
 import type { PagePosition } from '../exams/page-cursor.ts';
+import { preparedQuery } from '../platform/prepared-query.ts';
+import type { QuestionSetStore } from './attempt-questions.ts';
 import type { AttemptsTable } from './attempt.tables.ts';
 
 /** A stored attempt row. */
@@ -83,16 +85,33 @@ export type GradedAttemptRow = Pick<
  * fail instead of scoring twice, keeps a save from slipping in after grading, and keeps the
  * common submit to three statements without an explicit transaction.
  */
-export class AttemptsRepository {
+export class AttemptsRepository implements QuestionSetStore {
   readonly #db: Kysely<ExamsDatabase>;
 
   constructor(db: Kysely<ExamsDatabase>) {
     this.#db = db;
   }
 
+  async saveQuestionSet(id: string, json: string, createdAt: string): Promise<void> {
+    await this.#db
+      .insertInto('question_sets')
+      .values({ id, questions_json: json, created_at: createdAt })
+      .onConflict((conflict) => conflict.column('id').doNothing())
+      .execute();
+  }
+
+  async findQuestionSet(id: string): Promise<string | undefined> {
+    const row = await this.#db
+      .selectFrom('question_sets')
+      .select('questions_json')
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return row?.questions_json;
+  }
+
   /** The attempt with its exam's title, pass mark and review policy (one statement). */
   async findAttempt(attemptId: string): Promise<AttemptWithExam | undefined> {
-    return this.#withExam().where('attempts.id', '=', attemptId).executeTakeFirst();
+    return (await findAttemptQuery(this.#db, attemptId)).rows[0];
   }
 
   async findInProgressAttempt(
@@ -108,15 +127,7 @@ export class AttemptsRepository {
   }
 
   #withExam() {
-    return this.#db
-      .selectFrom('attempts')
-      .innerJoin('exams', 'exams.id', 'attempts.exam_id')
-      .selectAll('attempts')
-      .select([
-        'exams.title as exam_title',
-        'exams.pass_mark as exam_pass_mark',
-        'exams.review_policy as exam_review_policy',
-      ]);
+    return attemptsWithExam(this.#db);
   }
 
   /** Attempts of any state the learner has started at the exam. */
@@ -160,12 +171,7 @@ export class AttemptsRepository {
   }
 
   async findAnswers(attemptId: string): Promise<StoredAnswer[]> {
-    const rows = await this.#db
-      .selectFrom('attempt_answers')
-      .select(['question_id', 'choice_ids', 'revision'])
-      .where('attempt_id', '=', attemptId)
-      .execute();
-    return rows.map(toStoredAnswer);
+    return (await findAnswersQuery(this.#db, attemptId)).rows.map(toStoredAnswer);
   }
 
   /**
@@ -232,14 +238,21 @@ export class AttemptsRepository {
     closing: AttemptClosing,
     now: string,
   ): Promise<boolean> {
-    const result = await this.#db
-      .updateTable('attempts')
-      .set({ ...closingColumns(closing), version: version + 1, updated_at: now })
-      .where('id', '=', attemptId)
-      .where('state', '=', 'in_progress')
-      .where('version', '=', version)
-      .executeTakeFirst();
-    return result.numUpdatedRows > 0n;
+    const columns = closingColumns(closing);
+    const result = await closeAtVersionQuery(
+      this.#db,
+      columns.state,
+      columns.submitted_at,
+      columns.score,
+      columns.max_score,
+      columns.passed,
+      columns.result_json,
+      version + 1,
+      now,
+      attemptId,
+      version,
+    );
+    return (result.numAffectedRows ?? 0n) > 0n;
   }
 
   /**
@@ -372,6 +385,62 @@ export class AttemptsRepository {
     return query.orderBy('submitted_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
   }
 }
+
+function attemptsWithExam(db: Kysely<ExamsDatabase>) {
+  return db
+    .selectFrom('attempts')
+    .innerJoin('exams', 'exams.id', 'attempts.exam_id')
+    .selectAll('attempts')
+    .select([
+      'exams.title as exam_title',
+      'exams.pass_mark as exam_pass_mark',
+      'exams.review_policy as exam_review_policy',
+    ]);
+}
+
+// The statements of the busy paths (reading, saving, submitting), compiled once.
+const findAttemptQuery = preparedQuery(1, (db: Kysely<ExamsDatabase>, attemptId: string) =>
+  attemptsWithExam(db).where('attempts.id', '=', attemptId),
+);
+
+const findAnswersQuery = preparedQuery(1, (db: Kysely<ExamsDatabase>, attemptId: string) =>
+  db
+    .selectFrom('attempt_answers')
+    .select(['question_id', 'choice_ids', 'revision'])
+    .where('attempt_id', '=', attemptId),
+);
+
+const closeAtVersionQuery = preparedQuery(
+  10,
+  (
+    db: Kysely<ExamsDatabase>,
+    state: 'submitted' | 'expired',
+    submittedAt: string,
+    score: number,
+    maxScore: number,
+    passed: number,
+    resultJson: string,
+    nextVersion: number,
+    now: string,
+    attemptId: string,
+    version: number,
+  ) =>
+    db
+      .updateTable('attempts')
+      .set({
+        state,
+        submitted_at: submittedAt,
+        score,
+        max_score: maxScore,
+        passed,
+        result_json: resultJson,
+        version: nextVersion,
+        updated_at: now,
+      })
+      .where('id', '=', attemptId)
+      .where('state', '=', 'in_progress')
+      .where('version', '=', version),
+);
 
 /** The attempt columns a closing sets (the write, and the row callers show afterwards). */
 export function closingColumns(closing: AttemptClosing) {

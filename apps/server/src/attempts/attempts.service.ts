@@ -40,14 +40,16 @@ import {
 } from './deadline.ts';
 import { gradeAttempt, percentageOf } from './grading.ts';
 import {
-  freezeAttemptQuestions,
-  parseAttemptQuestions,
+  QuestionSets,
+  freezeQuestionSet,
+  orderOfAttempt,
   type AttemptQuestionSnapshot,
 } from './attempt-questions.ts';
 import {
   buildAttemptResult,
-  parseGradedSnapshot,
+  parseStoredGrade,
   snapshotGrade,
+  storeGrade,
   type GradedSnapshot,
 } from './review.ts';
 import { createShuffleSeed } from './shuffle.ts';
@@ -67,6 +69,7 @@ const sweepBatchSize = 100;
 /** Taking exams: starting, autosaving, submitting, expiry, results and histories. */
 export class AttemptsService {
   readonly #attempts: AttemptsRepository;
+  readonly #questions: QuestionSets;
   readonly #exams: ExamsRepository;
   readonly #clock: Clock;
   readonly #graceMs: number;
@@ -78,6 +81,7 @@ export class AttemptsService {
     options: AttemptsServiceOptions = {},
   ) {
     this.#attempts = attempts;
+    this.#questions = new QuestionSets(attempts);
     this.#exams = exams;
     this.#clock = options.clock ?? systemClock;
     this.#graceMs = options.graceMs ?? DEADLINE_GRACE_MS;
@@ -113,13 +117,11 @@ export class AttemptsService {
         if (used >= exam.max_attempts) throw maxAttemptsReached(exam.max_attempts);
       }
       // Read only now: resuming, the common case, needs none of the exam's questions.
-      const questions = await this.#exams.findQuestions(examId);
+      const questionSet = freezeQuestionSet(await this.#exams.findQuestions(examId));
       const startedAt = this.#clock.now();
       const seed = this.#createSeed();
-      const frozen = freezeAttemptQuestions(questions, seed, {
-        shuffleQuestions: exam.shuffle_questions === 1,
-        shuffleChoices: exam.shuffle_choices === 1,
-      });
+      // Once per version of the exam; a no-op for every later attempt at it.
+      await this.#questions.save(questionSet, startedAt.toISOString());
       const row: AttemptRow = {
         id: randomUUID(),
         exam_id: examId,
@@ -128,7 +130,11 @@ export class AttemptsService {
         learner_name: actor.displayName ?? null,
         state: 'in_progress',
         seed,
-        questions_json: JSON.stringify(frozen),
+        question_set_id: questionSet.id,
+        question_order: orderOfAttempt(questionSet.questions, seed, {
+          shuffleQuestions: exam.shuffle_questions === 1,
+          shuffleChoices: exam.shuffle_choices === 1,
+        }),
         started_at: startedAt.toISOString(),
         deadline: deadlineFor(startedAt, exam.time_limit_minutes)?.toISOString() ?? null,
         submitted_at: null,
@@ -150,7 +156,8 @@ export class AttemptsService {
           exam_review_policy: exam.review_policy,
         };
         // A new attempt has no saved answers yet: no need to ask the database.
-        return { created: true, attempt: this.#inProgressView(attempt, []) };
+        const questions = await this.#questions.ofAttempt(attempt);
+        return { created: true, attempt: this.#inProgressView(attempt, questions, []) };
       }
     }
     throw attemptClosed('in_progress');
@@ -183,7 +190,7 @@ export class AttemptsService {
       await this.#close(attempt);
       throw deadlinePassed(attempt.deadline ?? '');
     }
-    const questions = parseAttemptQuestions(attempt.questions_json);
+    const questions = await this.#questions.ofAttempt(attempt);
     checkAnswers(body, questions);
 
     const now = this.#clock.now().toISOString();
@@ -318,7 +325,7 @@ export class AttemptsService {
     const state = closingState(attempt.deadline, now, this.#graceMs);
     const endedAt =
       state === 'expired' && attempt.deadline !== null ? attempt.deadline : now.toISOString();
-    const ordered = parseAttemptQuestions(attempt.questions_json);
+    const ordered = await this.#questions.ofAttempt(attempt);
     let snapshot: GradedSnapshot | undefined;
     const grade = (answers: readonly StoredAnswer[]): AttemptClosing => {
       const graded = gradeAttempt(ordered, answers, attempt.exam_pass_mark);
@@ -329,7 +336,7 @@ export class AttemptsService {
         score: graded.score,
         maxScore: graded.maxScore,
         passed: graded.passed,
-        resultJson: JSON.stringify(snapshot),
+        resultJson: storeGrade(graded),
       };
     };
     const nowText = now.toISOString();
@@ -353,10 +360,14 @@ export class AttemptsService {
   }
 
   async #viewOf(attempt: AttemptWithExam): Promise<AttemptView> {
+    const questions = await this.#questions.ofAttempt(attempt);
     if (attempt.state !== 'in_progress') {
-      return this.#closedView(attempt, parseGradedSnapshot(attempt.result_json));
+      return this.#closedView(
+        attempt,
+        snapshotGrade(questions, parseStoredGrade(attempt.result_json)),
+      );
     }
-    return this.#inProgressView(attempt, await this.#attempts.findAnswers(attempt.id));
+    return this.#inProgressView(attempt, questions, await this.#attempts.findAnswers(attempt.id));
   }
 
   #baseView(attempt: AttemptWithExam) {
@@ -384,8 +395,11 @@ export class AttemptsService {
     };
   }
 
-  #inProgressView(attempt: AttemptWithExam, answers: StoredAnswer[]): AttemptView {
-    const ordered = parseAttemptQuestions(attempt.questions_json);
+  #inProgressView(
+    attempt: AttemptWithExam,
+    ordered: readonly AttemptQuestionSnapshot[],
+    answers: StoredAnswer[],
+  ): AttemptView {
     return {
       ...this.#baseView(attempt),
       questionCount: ordered.length,

@@ -4,8 +4,9 @@ import type { ReviewPolicy } from '@assay/contracts';
 import { gradeAttempt } from './grading.ts';
 import {
   buildAttemptResult,
-  parseGradedSnapshot,
+  parseStoredGrade,
   snapshotGrade,
+  storeGrade,
   type SnapshotSourceQuestion,
 } from './review.ts';
 
@@ -43,7 +44,7 @@ const grade = gradeAttempt(
   50,
 );
 // Stored as JSON and read back, as the service does.
-const snapshot = parseGradedSnapshot(JSON.stringify(snapshotGrade(questions, grade)));
+const snapshot = snapshotGrade(questions, parseStoredGrade(storeGrade(grade)));
 
 function resultUnder(policy: ReviewPolicy): string {
   return JSON.stringify(
@@ -116,6 +117,28 @@ describe('review policy', () => {
       [
         ['a', false],
         ['b', true],
+      ],
+    );
+  });
+
+  it('stores only what grading decided: no texts, no key, no explanations', () => {
+    const stored = storeGrade(grade);
+    assert.deepEqual(JSON.parse(stored), {
+      version: 2,
+      questions: [
+        { questionId: 'q1', awardedPoints: 0, answeredCorrectly: false, selectedChoiceIds: ['a'] },
+        { questionId: 'q2', awardedPoints: 1, answeredCorrectly: true, selectedChoiceIds: ['f'] },
+      ],
+    });
+    // Read back without a stored grade, every question reviews as unanswered.
+    assert.deepEqual(
+      snapshotGrade(questions, parseStoredGrade(null)).questions.map((question) => [
+        question.awardedPoints,
+        question.choices.some((choice) => choice.selected),
+      ]),
+      [
+        [0, false],
+        [0, false],
       ],
     );
   });

@@ -5,12 +5,47 @@ import type {
   ReviewPolicy,
   ReviewQuestion,
 } from '@assay/contracts';
-import type { Grade } from './grading.ts';
+import type { GradedQuestion } from './grading.ts';
 
 /**
- * Everything about a graded attempt's questions, frozen at grading time and stored with the
- * attempt (so later edits of the exam do not rewrite history). It contains the answer key:
- * it never leaves the server except through `reviewQuestions`, which cuts it to the policy.
+ * What grading decided about each question, as stored with the attempt (`result_json`), in the
+ * attempt's order. The questions' texts, key and explanations are in the attempt's question
+ * set, which never changes, so later edits of the exam do not rewrite history either way.
+ */
+export interface StoredGrade {
+  readonly version: 2;
+  readonly questions: readonly StoredQuestionGrade[];
+}
+
+export type StoredQuestionGrade = Pick<
+  GradedQuestion,
+  'questionId' | 'awardedPoints' | 'answeredCorrectly' | 'selectedChoiceIds'
+>;
+
+/** The stored form of a grade. */
+export function storeGrade(grade: { readonly questions: readonly GradedQuestion[] }): string {
+  const stored: StoredGrade = {
+    version: 2,
+    questions: grade.questions.map((question) => ({
+      questionId: question.questionId,
+      awardedPoints: question.awardedPoints,
+      answeredCorrectly: question.answeredCorrectly,
+      selectedChoiceIds: question.selectedChoiceIds,
+    })),
+  };
+  return JSON.stringify(stored);
+}
+
+/** Parses a stored grade; a missing or unreadable one grades every question as unanswered. */
+export function parseStoredGrade(json: string | null): StoredGrade {
+  const parsed = (json === null ? {} : JSON.parse(json)) as Partial<StoredGrade>;
+  return { version: 2, questions: Array.isArray(parsed.questions) ? parsed.questions : [] };
+}
+
+/**
+ * Everything about a graded attempt's questions: its questions with the grade of each. It
+ * contains the answer key: it never leaves the server except through `reviewQuestions`, which
+ * cuts it to the policy.
  */
 export interface GradedSnapshot {
   readonly version: 1;
@@ -50,10 +85,10 @@ export interface SnapshotSourceQuestion {
   }[];
 }
 
-/** Freezes the grade of `questions` (in the attempt's order) into a snapshot. */
+/** The grade of `questions` (in the attempt's order) with the questions, for reviews. */
 export function snapshotGrade(
   questions: readonly SnapshotSourceQuestion[],
-  grade: Grade,
+  grade: { readonly questions: readonly StoredQuestionGrade[] },
 ): GradedSnapshot {
   const gradedById = new Map(grade.questions.map((graded) => [graded.questionId, graded]));
   return {
@@ -153,11 +188,4 @@ export function buildAttemptResult(
     reviewPolicy: policy,
   };
   return questions === undefined ? result : { ...result, questions };
-}
-
-/** Parses a stored snapshot; a missing or unreadable one reviews as no questions. */
-export function parseGradedSnapshot(json: string | null): GradedSnapshot {
-  if (json === null) return { version: 1, questions: [] };
-  const parsed = JSON.parse(json) as Partial<GradedSnapshot>;
-  return { version: 1, questions: Array.isArray(parsed.questions) ? parsed.questions : [] };
 }

@@ -1,9 +1,21 @@
 import type { Kysely, Selectable } from 'kysely';
 
+import { preparedQuery } from '../platform/prepared-query.ts';
 import type { BffSessionsTable, IdentityTables } from './identity-tables.ts';
 
 /** A stored BFF session. */
 export type BffSessionRow = Selectable<BffSessionsTable>;
+
+// Every request of the web app reads its session: compiled once.
+const findLiveSession = preparedQuery(
+  2,
+  (db: Kysely<IdentityTables>, idHash: string, nowIso: string) =>
+    db
+      .selectFrom('bff_sessions')
+      .selectAll()
+      .where('id_hash', '=', idHash)
+      .where('expires_at', '>', nowIso),
+);
 
 /** The `bff_sessions` table. Rows are found by the SHA-256 of the cookie value. */
 export class BffSessionsRepository {
@@ -15,12 +27,7 @@ export class BffSessionsRepository {
 
   /** The live session, or undefined when it does not exist or has expired. */
   async find(idHash: string, nowIso: string): Promise<BffSessionRow | undefined> {
-    return this.#db
-      .selectFrom('bff_sessions')
-      .selectAll()
-      .where('id_hash', '=', idHash)
-      .where('expires_at', '>', nowIso)
-      .executeTakeFirst();
+    return (await findLiveSession(this.#db, idHash, nowIso)).rows[0];
   }
 
   async insert(row: BffSessionRow): Promise<void> {

@@ -20,8 +20,11 @@ import { NodeSqliteDialect } from './sqlite-dialect.ts';
 
 /** Options of `createDatabase`. */
 export interface CreateDatabaseOptions {
-  /** Called when an idle PostgreSQL connection fails (e.g. the server restarts). */
-  readonly onPoolError?: (error: Error) => void;
+  /**
+   * Called when the database fails outside any request: an idle PostgreSQL connection (e.g. the
+   * server restarts), or SQLite's background checkpointer.
+   */
+  readonly onBackgroundError?: (error: Error) => void;
 }
 
 const pgInt8Oid = 20;
@@ -44,7 +47,12 @@ export function createDatabase(
   let dialect: Dialect;
   const { target } = database;
   if (target.engine === 'sqlite') {
-    dialect = new NodeSqliteDialect({ file: target.file });
+    dialect = new NodeSqliteDialect({
+      file: target.file,
+      onCheckpointerError: (error) => {
+        options.onBackgroundError?.(error);
+      },
+    });
   } else {
     const pool = new pg.Pool({
       connectionString: target.connectionString,
@@ -53,7 +61,7 @@ export function createDatabase(
     });
     // Without a listener, an idle client's error would crash the process.
     pool.on('error', (error) => {
-      options.onPoolError?.(error);
+      options.onBackgroundError?.(error);
     });
     dialect = new PostgresDialect({ pool });
   }

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Kysely, sql } from 'kysely';
@@ -12,18 +13,20 @@ interface TestTables {
   counters: { id: string; value: number };
   owners: { id: string };
   pets: { id: string; owner_id: string };
+  /** Its columns change during a test. */
+  shapes: Record<string, number>;
 }
 
 describe('NodeSqliteDialect', () => {
   let directory: string;
+  let file: string;
   let db: Kysely<TestTables>;
 
   before(async () => {
     directory = await mkdtemp(path.join(os.tmpdir(), 'assay-sqlite-'));
     // A nested, not yet existing directory: the driver creates it.
-    db = new Kysely<TestTables>({
-      dialect: new NodeSqliteDialect({ file: path.join(directory, 'nested', 'test.db') }),
-    });
+    file = path.join(directory, 'nested', 'test.db');
+    db = new Kysely<TestTables>({ dialect: new NodeSqliteDialect({ file }) });
     await db.schema
       .createTable('counters')
       .addColumn('id', 'text', (column) => column.primaryKey())
@@ -46,7 +49,7 @@ describe('NodeSqliteDialect', () => {
   });
 
   it('creates the database file in a new directory, in WAL mode with a busy timeout', async () => {
-    assert.ok(existsSync(path.join(directory, 'nested', 'test.db')));
+    assert.ok(existsSync(file));
     const journal = await sql<{ journal_mode: string }>`pragma journal_mode`.execute(db);
     assert.equal(journal.rows[0]?.journal_mode, 'wal');
     const synchronous = await sql<{ synchronous: number }>`pragma synchronous`.execute(db);
@@ -143,5 +146,168 @@ describe('NodeSqliteDialect', () => {
     }
     assert.equal(ids.length, 250);
     assert.equal(ids[249], 'o249');
+  });
+
+  // The dialect caches, per prepared statement, whether it returns rows and its column names; a
+  // cached statement must keep answering exactly as a freshly prepared one (every case runs twice).
+
+  it('keeps a select that matches nothing a read, and DML a write', async () => {
+    for (let run = 0; run < 2; run++) {
+      const none = await sql`select id, value from counters where id = ${'nobody'}`.execute(db);
+      assert.deepStrictEqual(none, { rows: [] });
+
+      const inserted = await db
+        .insertInto('counters')
+        .values({ id: `dml-${run}`, value: 1 })
+        .executeTakeFirstOrThrow();
+      assert.equal(inserted.numInsertedOrUpdatedRows, 1n);
+      const { rowid } = await db
+        .selectFrom('counters')
+        .select(sql<number>`max(rowid)`.as('rowid'))
+        .executeTakeFirstOrThrow();
+      assert.equal(inserted.insertId, BigInt(rowid));
+
+      const updated = await db
+        .updateTable('counters')
+        .set({ value: 2 })
+        .where('id', 'like', 'dml-%')
+        .executeTakeFirstOrThrow();
+      assert.equal(updated.numUpdatedRows, BigInt(run + 1));
+
+      const returned = await db
+        .updateTable('counters')
+        .set({ value: 3 })
+        .where('id', '=', `dml-${run}`)
+        .returning(['id', 'value'])
+        .execute();
+      assert.deepStrictEqual(returned, [{ id: `dml-${run}`, value: 3 }]);
+      const noneReturned = await db
+        .deleteFrom('counters')
+        .where('id', '=', 'nobody')
+        .returning('id')
+        .execute();
+      assert.deepStrictEqual(noneReturned, []);
+    }
+    const deleted = await db.deleteFrom('counters').where('id', 'like', 'dml-%').executeTakeFirst();
+    assert.equal(deleted.numDeletedRows, 2n);
+  });
+
+  it('builds rows exactly as node:sqlite does, but with Object.prototype', async () => {
+    const reference = new DatabaseSync(':memory:');
+    const queries = [
+      "select 1 as a, 'two' as b, 3 as a", // a repeated name: first position, last value
+      "select null as n, x'00ff' as blob, 2.5 as real, 1 + 1, '' as \"\"",
+      'select 1 as "__proto__", 2 as "constructor"',
+    ];
+    try {
+      for (let run = 0; run < 2; run++) {
+        for (const query of queries) {
+          const { rows } = await sql.raw<Record<string, unknown>>(query).execute(db);
+          const expected = reference
+            .prepare(query)
+            .all()
+            .map((row) => ({ ...row }));
+          assert.deepStrictEqual(rows, expected, query);
+          assert.deepStrictEqual(rows.map(Object.keys), expected.map(Object.keys), query);
+          for (const row of rows) assert.equal(Object.getPrototypeOf(row), Object.prototype);
+        }
+      }
+    } finally {
+      reference.close();
+    }
+  });
+
+  it('re-prepares a statement after it was evicted from the statement cache', async () => {
+    const first = () => sql<{ n: number }>`select ${sql.lit(-1)} as n`.execute(db);
+    assert.deepStrictEqual((await first()).rows, [{ n: -1 }]);
+    for (let n = 0; n < 300; n++) {
+      const { rows } = await sql<{ n: number }>`select ${sql.lit(n)} as n`.execute(db);
+      assert.deepStrictEqual(rows, [{ n }]);
+    }
+    assert.deepStrictEqual((await first()).rows, [{ n: -1 }]);
+  });
+
+  it('sees new columns after a schema change, by this connection or another', async () => {
+    await sql`create table shapes (a integer)`.execute(db);
+    await sql`insert into shapes (a) values (1)`.execute(db);
+    const everything = async () => (await sql`select * from shapes`.execute(db)).rows;
+    const streamed = async () => {
+      const rows: unknown[] = [];
+      for await (const row of db.selectFrom('shapes').selectAll().stream()) rows.push(row);
+      return rows;
+    };
+    assert.deepStrictEqual(await everything(), [{ a: 1 }]);
+    assert.deepStrictEqual(await streamed(), [{ a: 1 }]);
+
+    await sql`alter table shapes add column b integer default 2`.execute(db);
+    assert.deepStrictEqual(await everything(), [{ a: 1, b: 2 }]);
+    assert.deepStrictEqual(await streamed(), [{ a: 1, b: 2 }]);
+
+    // A rename keeps the number of columns; only the names tell.
+    const other = new DatabaseSync(file);
+    try {
+      other.exec('alter table shapes rename column a to renamed');
+    } finally {
+      other.close();
+    }
+    assert.deepStrictEqual(await everything(), [{ renamed: 1, b: 2 }]);
+    assert.deepStrictEqual(await streamed(), [{ renamed: 1, b: 2 }]);
+
+    // A rolled back migration puts the old columns back.
+    await assert.rejects(
+      db.transaction().execute(async (trx) => {
+        await sql`alter table shapes rename column b to c`.execute(trx);
+        assert.deepStrictEqual((await sql`select * from shapes`.execute(trx)).rows, [
+          { renamed: 1, c: 2 },
+        ]);
+        throw new Error('abort');
+      }),
+      /abort/,
+    );
+    assert.deepStrictEqual(await everything(), [{ renamed: 1, b: 2 }]);
+    assert.deepStrictEqual(await streamed(), [{ renamed: 1, b: 2 }]);
+
+    // SQLite keeps a recompilation even when the run then fails, or returns no rows.
+    const checked = (json: string) => sql`select *, json(${json}) as j from shapes`.execute(db);
+    assert.deepStrictEqual((await checked('1')).rows, [{ renamed: 1, b: 2, j: '1' }]);
+    await sql`alter table shapes add column d integer default 4`.execute(db);
+    await assert.rejects(checked('not json'), /malformed JSON/);
+    assert.deepStrictEqual((await checked('1')).rows, [{ renamed: 1, b: 2, d: 4, j: '1' }]);
+
+    const matching = (value: number) =>
+      db.selectFrom('shapes').selectAll().where('renamed', '=', value);
+    assert.deepStrictEqual(await matching(1).execute(), [{ renamed: 1, b: 2, d: 4 }]);
+    await sql`alter table shapes add column e integer default 5`.execute(db);
+    const streamedNone: unknown[] = [];
+    for await (const row of matching(0).stream()) streamedNone.push(row);
+    assert.deepStrictEqual(streamedNone, []);
+    assert.deepStrictEqual(await matching(1).execute(), [{ renamed: 1, b: 2, d: 4, e: 5 }]);
+  });
+
+  it('checkpoints in the background, and leaves no log behind when destroyed', async () => {
+    const own = path.join(directory, 'checkpointed.db');
+    const other = new Kysely<TestTables>({ dialect: new NodeSqliteDialect({ file: own }) });
+    await other.schema
+      .createTable('counters')
+      .addColumn('id', 'text', (column) => column.primaryKey())
+      .addColumn('value', 'integer', (column) => column.notNull())
+      .execute();
+    for (let n = 0; n < 300; n++) {
+      await other
+        .insertInto('counters')
+        .values({ id: `c${n}`.padEnd(2000, '.'), value: n })
+        .execute();
+    }
+    // No statement of ours checkpointed (automatic checkpoints are off): the worker did.
+    const deadline = Date.now() + 5000;
+    while (statSync(own).size < 500_000) {
+      assert.ok(Date.now() < deadline, 'the database file never received the log');
+      await delay(20);
+    }
+    await other.destroy();
+    assert.equal(existsSync(`${own}-wal`), false);
+    const reopened = new DatabaseSync(own);
+    assert.equal(reopened.prepare('select count(*) as n from counters').get()?.['n'], 300);
+    reopened.close();
   });
 });

@@ -1,6 +1,12 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
+import {
+  constants,
+  DatabaseSync,
+  type SQLInputValue,
+  type SQLOutputValue,
+  type StatementSync,
+} from 'node:sqlite';
 import {
   CompiledQuery,
   SqliteAdapter,
@@ -15,6 +21,7 @@ import {
   type QueryCompiler,
   type QueryResult,
 } from 'kysely';
+import { BackgroundCheckpointer } from './sqlite-checkpointer.ts';
 
 /** Options of `NodeSqliteDialect`. */
 export interface NodeSqliteDialectOptions {
@@ -22,7 +29,12 @@ export interface NodeSqliteDialectOptions {
   readonly file: string;
   /** How long a statement waits for a lock held by another process, in ms. */
   readonly busyTimeoutMs?: number;
+  /** Told when the background checkpointer fails (checkpoints then run inline again). */
+  readonly onCheckpointerError?: (error: Error) => void;
 }
+
+/** How often the background checkpointer copies the write-ahead log into the database. */
+const checkpointIntervalMs = 200;
 
 /**
  * A Kysely dialect for Node's built-in `node:sqlite` — nothing to install. Kysely's own
@@ -83,6 +95,7 @@ class NodeSqliteDriver implements Driver {
   readonly #options: NodeSqliteDialectOptions;
   readonly #mutex = new Mutex();
   #connection: NodeSqliteConnection | undefined;
+  #checkpointer: BackgroundCheckpointer | undefined;
   #release: (() => void) | undefined;
 
   constructor(options: NodeSqliteDialectOptions) {
@@ -97,6 +110,17 @@ class NodeSqliteDriver implements Driver {
     database.exec('PRAGMA synchronous = NORMAL');
     database.exec('PRAGMA foreign_keys = ON');
     database.exec(`PRAGMA busy_timeout = ${String(busyTimeoutMs)}`);
+    if (file !== ':memory:') {
+      // Checkpoints (and their fsyncs) on a thread of their own: sqlite-checkpointer.ts.
+      database.exec('PRAGMA wal_autocheckpoint = 0');
+      this.#checkpointer = new BackgroundCheckpointer(
+        { file, intervalMs: checkpointIntervalMs, busyTimeoutMs },
+        (error) => {
+          if (database.isOpen) database.exec('PRAGMA wal_autocheckpoint = 1000');
+          this.#options.onCheckpointerError?.(error);
+        },
+      );
+    }
     this.#connection = new NodeSqliteConnection(database);
     return Promise.resolve();
   }
@@ -145,6 +169,9 @@ class NodeSqliteDriver implements Driver {
   async destroy(): Promise<void> {
     // Wait for the current user of the connection, so no statement runs on a closed database.
     const release = await this.#mutex.acquire();
+    await this.#checkpointer?.stop();
+    this.#checkpointer = undefined;
+    // The last connection to close checkpoints what is left and removes the log.
     this.#connection?.close();
     this.#connection = undefined;
     release();
@@ -157,19 +184,42 @@ function quoteIdentifier(name: string): string {
 
 const statementCacheSize = 256;
 
+/**
+ * A prepared statement with what `columns()` said about it: `columns()` costs as much as a short
+ * query (tens of µs for 20 columns), so it is asked once per compilation, not once per run.
+ */
+interface CachedStatement {
+  readonly statement: StatementSync;
+  /** Its result columns, in order; none if it returns no rows (it is run, not read). */
+  columnNames: readonly string[];
+}
+
 class NodeSqliteConnection implements DatabaseConnection {
   readonly #database: DatabaseSync;
   // Preparing is a measurable share of a short query; repeated queries reuse their statement.
-  readonly #statements = new Map<string, StatementSync>();
+  readonly #statements = new Map<string, CachedStatement>();
+  // How often SQLite has compiled SQL. After a schema change (by any connection, or a rolled back
+  // migration) SQLite recompiles a statement at its next run, and `select *` may then have other
+  // columns. It calls the authorizer whenever it compiles, so a run that changes this count must
+  // read the column names again.
+  #compilations = 0;
 
   constructor(database: DatabaseSync) {
     this.#database = database;
+    database.setAuthorizer(() => {
+      this.#compilations++;
+      return constants.SQLITE_OK;
+    });
   }
 
-  #prepare(sql: string): StatementSync {
-    let statement = this.#statements.get(sql);
-    if (statement === undefined) {
-      statement = this.#database.prepare(sql);
+  #prepare(sql: string): CachedStatement {
+    let cached = this.#statements.get(sql);
+    if (cached === undefined) {
+      const statement = this.#database.prepare(sql);
+      // Arrays, made into plain objects by toRow: faster than node:sqlite's own objects, which
+      // have a null prototype and would need copying anyway.
+      statement.setReturnArrays(true);
+      cached = { statement, columnNames: columnNames(statement) };
       if (this.#statements.size >= statementCacheSize) {
         const oldest = this.#statements.keys().next().value;
         if (oldest !== undefined) this.#statements.delete(oldest);
@@ -177,18 +227,36 @@ class NodeSqliteConnection implements DatabaseConnection {
     } else {
       this.#statements.delete(sql);
     }
-    this.#statements.set(sql, statement);
-    return statement;
+    this.#statements.set(sql, cached);
+    return cached;
+  }
+
+  /**
+   * After a run of `cached` (rows or none, success or not): SQLite keeps a recompilation made
+   * during the run, so the cached column names must follow it.
+   */
+  #refreshColumnNames(cached: CachedStatement, compilationsBeforeRun: number): void {
+    if (this.#compilations !== compilationsBeforeRun) {
+      cached.columnNames = columnNames(cached.statement);
+    }
   }
 
   executeQuery<R>(compiledQuery: CompiledQuery): Promise<QueryResult<R>> {
     try {
-      const statement = this.#prepare(compiledQuery.sql);
+      const cached = this.#prepare(compiledQuery.sql);
       const parameters = compiledQuery.parameters as SQLInputValue[];
-      if (statement.columns().length > 0) {
-        return Promise.resolve({ rows: statement.all(...parameters).map(toPlainRow) as R[] });
+      if (cached.columnNames.length > 0) {
+        const compilations = this.#compilations;
+        let rows: SQLOutputValue[][];
+        try {
+          rows = cached.statement.all(...parameters) as unknown as SQLOutputValue[][];
+        } finally {
+          this.#refreshColumnNames(cached, compilations);
+        }
+        const names = cached.columnNames;
+        return Promise.resolve({ rows: rows.map((values) => toRow(names, values)) as R[] });
       }
-      const { changes, lastInsertRowid } = statement.run(...parameters);
+      const { changes, lastInsertRowid } = cached.statement.run(...parameters);
       return Promise.resolve({
         numAffectedRows: BigInt(changes),
         insertId: BigInt(lastInsertRowid),
@@ -204,15 +272,30 @@ class NodeSqliteConnection implements DatabaseConnection {
     compiledQuery: CompiledQuery,
     chunkSize = 100,
   ): AsyncIterableIterator<QueryResult<R>> {
-    const statement = this.#prepare(compiledQuery.sql);
+    const cached = this.#prepare(compiledQuery.sql);
     const parameters = compiledQuery.parameters as SQLInputValue[];
+    const compilations = this.#compilations;
+    const iterator = cached.statement.iterate(...parameters) as unknown as Iterable<
+      SQLOutputValue[]
+    >;
+    let names: readonly string[] | undefined;
     let rows: R[] = [];
-    for (const row of statement.iterate(...parameters)) {
-      rows.push(toPlainRow(row) as R);
-      if (rows.length >= chunkSize) {
-        yield { rows };
-        rows = [];
+    try {
+      for (const values of iterator) {
+        if (names === undefined) {
+          // A recompilation, if any, happens at the first step.
+          this.#refreshColumnNames(cached, compilations);
+          names = cached.columnNames;
+        }
+        rows.push(toRow(names, values) as R);
+        if (rows.length >= chunkSize) {
+          yield { rows };
+          rows = [];
+        }
       }
+    } finally {
+      // No row came (none matched, or the first step failed): a recompilation still stands.
+      if (names === undefined) this.#refreshColumnNames(cached, compilations);
     }
     if (rows.length > 0) yield { rows };
   }
@@ -223,8 +306,31 @@ class NodeSqliteConnection implements DatabaseConnection {
   }
 }
 
-// node:sqlite returns null-prototype objects; PostgreSQL rows are plain objects. Tests compare
-// rows with deepStrictEqual on both engines, so both must look the same.
-function toPlainRow(row: Record<string, unknown>): Record<string, unknown> {
-  return { ...row };
+function columnNames(statement: StatementSync): string[] {
+  return statement.columns().map((column) => column.name);
+}
+
+// PostgreSQL rows are plain objects, and tests compare rows with deepStrictEqual on both engines.
+// As in node:sqlite's own row objects, a repeated column name keeps its first position and its
+// last value.
+function toRow(
+  names: readonly string[],
+  values: readonly SQLOutputValue[],
+): Record<string, unknown> {
+  const row: Record<string, unknown> = {};
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i] as string;
+    // Assigning `__proto__` would set the prototype; node:sqlite made it an ordinary column.
+    if (name === '__proto__') {
+      Object.defineProperty(row, name, {
+        value: values[i],
+        writable: true,
+        enumerable: true,
+        configurable: true,
+      });
+    } else {
+      row[name] = values[i];
+    }
+  }
+  return row;
 }
