@@ -4,9 +4,17 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { after, describe, it } from 'node:test';
-import { BackgroundCheckpointer } from './sqlite-checkpointer.ts';
+import { BackgroundCheckpointer, type CheckpointedWriter } from './sqlite-checkpointer.ts';
 
 const folder = mkdtempSync(path.join(tmpdir(), 'assay-checkpointer-'));
+
+/** A writer that never needs to catch up and records failures. */
+function writerWith(failures: Error[]): CheckpointedWriter {
+  return {
+    catchUp: () => Promise.reject(new Error('not expected')),
+    fail: (error) => failures.push(error),
+  };
+}
 
 async function eventually(check: () => boolean, timeoutMs = 5000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -34,8 +42,8 @@ describe('the background SQLite checkpointer', () => {
 
     const failures: Error[] = [];
     const checkpointer = new BackgroundCheckpointer(
-      { file, intervalMs: 20, busyTimeoutMs: 1000 },
-      (error) => failures.push(error),
+      { file, intervalMs: 20, busyTimeoutMs: 1000, walResetBytes: 64 * 1024 * 1024 },
+      writerWith(failures),
     );
     await eventually(() => statSync(file).size > 800_000);
     // The writer goes on writing meanwhile, and reads what it wrote.
@@ -49,8 +57,13 @@ describe('the background SQLite checkpointer', () => {
   it('reports a worker that cannot do its work, once', async () => {
     const failures: Error[] = [];
     const checkpointer = new BackgroundCheckpointer(
-      { file: path.join(folder, 'missing', 'nowhere.db'), intervalMs: 20, busyTimeoutMs: 100 },
-      (error) => failures.push(error),
+      {
+        file: path.join(folder, 'missing', 'nowhere.db'),
+        intervalMs: 20,
+        busyTimeoutMs: 100,
+        walResetBytes: 1024,
+      },
+      writerWith(failures),
     );
     await eventually(() => failures.length > 0);
     await new Promise((resolve) => setTimeout(resolve, 100));

@@ -1,5 +1,17 @@
 import { Worker } from 'node:worker_threads';
-import type { CheckpointWorkerData } from './sqlite-checkpoint-worker.ts';
+import type { CheckpointWorkerData, CheckpointerMessage } from './sqlite-checkpoint-worker.ts';
+
+/** What the checkpointer needs of the connection that writes. */
+export interface CheckpointedWriter {
+  /**
+   * Runs a PASSIVE checkpoint on the writer's own connection, between two of its statements:
+   * the log has grown past `walResetBytes` because the writer never paused for the background
+   * checkpoint to catch up. Little is left to copy, and afterwards SQLite starts the log over.
+   */
+  catchUp(): Promise<void>;
+  /** The background checkpointer failed; the writer must checkpoint by itself again. */
+  fail(error: Error): void;
+}
 
 /**
  * Moves SQLite's WAL checkpoints off the event loop.
@@ -9,8 +21,9 @@ import type { CheckpointWorkerData } from './sqlite-checkpoint-worker.ts';
  * machine that stalled every request behind it for about 7 ms, several times a second under
  * load. Instead, the server's connection turns automatic checkpoints off and a worker thread
  * with its own connection runs a PASSIVE checkpoint every `intervalMs`, which waits for no
- * reader or writer. Should the worker ever fail, `onFailure` runs (the driver turns automatic
- * checkpoints back on), so the log can never grow without bound.
+ * reader or writer. When the writer never pauses, that alone lets the log grow for ever (see
+ * the worker), so past `walResetBytes` the writer checkpoints once itself. Should the worker ever
+ * fail, the writer is told (the driver turns automatic checkpoints back on).
  */
 export class BackgroundCheckpointer {
   readonly #worker: Worker;
@@ -18,11 +31,11 @@ export class BackgroundCheckpointer {
   #stopping = false;
   #failed = false;
 
-  constructor(data: CheckpointWorkerData, onFailure: (error: Error) => void) {
+  constructor(data: CheckpointWorkerData, writer: CheckpointedWriter) {
     const fail = (error: Error) => {
       if (this.#stopping || this.#failed) return;
       this.#failed = true;
-      onFailure(error);
+      writer.fail(error);
     };
     this.#worker = new Worker(new URL('./sqlite-checkpoint-worker.ts', import.meta.url), {
       workerData: data,
@@ -36,6 +49,17 @@ export class BackgroundCheckpointer {
       });
     });
     this.#worker.on('error', fail);
+    this.#worker.on('message', (message: CheckpointerMessage) => {
+      if (message !== 'backlog') return;
+      writer.catchUp().then(
+        () => {
+          if (!this.#stopping) this.#worker.postMessage('resume' satisfies CheckpointerMessage);
+        },
+        (error: unknown) => {
+          fail(error instanceof Error ? error : new Error(String(error)));
+        },
+      );
+    });
   }
 
   /** Lets the worker finish its checkpoint, close its connection and exit. */
@@ -43,7 +67,7 @@ export class BackgroundCheckpointer {
     this.#stopping = true;
     // Waiting for it must keep the process alive until it has gone.
     this.#worker.ref();
-    this.#worker.postMessage('stop');
+    this.#worker.postMessage('stop' satisfies CheckpointerMessage);
     await this.#exited;
   }
 }

@@ -31,10 +31,14 @@ export interface NodeSqliteDialectOptions {
   readonly busyTimeoutMs?: number;
   /** Told when the background checkpointer fails (checkpoints then run inline again). */
   readonly onCheckpointerError?: (error: Error) => void;
+  /** The background checkpointer's timings (sqlite-checkpointer.ts); tests shorten them. */
+  readonly checkpoints?: { readonly intervalMs?: number; readonly walResetBytes?: number };
 }
 
 /** How often the background checkpointer copies the write-ahead log into the database. */
-const checkpointIntervalMs = 200;
+const defaultCheckpointIntervalMs = 200;
+/** Past this size the writer checkpoints once itself, so that the log starts over. */
+const defaultWalResetBytes = 64 * 1024 * 1024;
 
 /**
  * A Kysely dialect for Node's built-in `node:sqlite` — nothing to install. Kysely's own
@@ -112,12 +116,30 @@ class NodeSqliteDriver implements Driver {
     database.exec(`PRAGMA busy_timeout = ${String(busyTimeoutMs)}`);
     if (file !== ':memory:') {
       // Checkpoints (and their fsyncs) on a thread of their own: sqlite-checkpointer.ts.
+      const walResetBytes = this.#options.checkpoints?.walResetBytes ?? defaultWalResetBytes;
       database.exec('PRAGMA wal_autocheckpoint = 0');
+      // When the log starts over, a file grown past this is cut back to it.
+      database.exec(`PRAGMA journal_size_limit = ${String(walResetBytes)}`);
       this.#checkpointer = new BackgroundCheckpointer(
-        { file, intervalMs: checkpointIntervalMs, busyTimeoutMs },
-        (error) => {
-          if (database.isOpen) database.exec('PRAGMA wal_autocheckpoint = 1000');
-          this.#options.onCheckpointerError?.(error);
+        {
+          file,
+          intervalMs: this.#options.checkpoints?.intervalMs ?? defaultCheckpointIntervalMs,
+          busyTimeoutMs,
+          walResetBytes,
+        },
+        {
+          catchUp: async () => {
+            const release = await this.#mutex.acquire();
+            try {
+              if (database.isOpen) database.exec('PRAGMA wal_checkpoint(PASSIVE)');
+            } finally {
+              release();
+            }
+          },
+          fail: (error) => {
+            if (database.isOpen) database.exec('PRAGMA wal_autocheckpoint = 1000');
+            this.#options.onCheckpointerError?.(error);
+          },
         },
       );
     }
