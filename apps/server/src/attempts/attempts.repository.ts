@@ -111,23 +111,19 @@ export class AttemptsRepository implements QuestionSetStore {
 
   /** The attempt with its exam's title, pass mark and review policy (one statement). */
   async findAttempt(attemptId: string): Promise<AttemptWithExam | undefined> {
-    return (await findAttemptQuery(this.#db, attemptId)).rows[0];
+    return (await findAttemptQuery(this.#db, { attemptId })).rows[0];
   }
 
   async findInProgressAttempt(
     examId: string,
     learner: Learner,
   ): Promise<AttemptWithExam | undefined> {
-    return this.#withExam()
+    return attemptsWithExam(this.#db)
       .where('attempts.exam_id', '=', examId)
       .where('attempts.learner_subject', '=', learner.subject)
       .where('attempts.learner_issuer', '=', learner.issuer)
       .where('attempts.state', '=', 'in_progress')
       .executeTakeFirst();
-  }
-
-  #withExam() {
-    return attemptsWithExam(this.#db);
   }
 
   /** Attempts of any state the learner has started at the exam. */
@@ -171,7 +167,7 @@ export class AttemptsRepository implements QuestionSetStore {
   }
 
   async findAnswers(attemptId: string): Promise<StoredAnswer[]> {
-    return (await findAnswersQuery(this.#db, attemptId)).rows.map(toStoredAnswer);
+    return (await findAnswersQuery(this.#db, { attemptId })).rows.map(toStoredAnswer);
   }
 
   /**
@@ -238,20 +234,13 @@ export class AttemptsRepository implements QuestionSetStore {
     closing: AttemptClosing,
     now: string,
   ): Promise<boolean> {
-    const columns = closingColumns(closing);
-    const result = await closeAtVersionQuery(
-      this.#db,
-      columns.state,
-      columns.submitted_at,
-      columns.score,
-      columns.max_score,
-      columns.passed,
-      columns.result_json,
-      version + 1,
+    const result = await closeAtVersionQuery(this.#db, {
+      ...closingColumns(closing),
+      nextVersion: version + 1,
       now,
       attemptId,
       version,
-    );
+    });
     return (result.numAffectedRows ?? 0n) > 0n;
   }
 
@@ -299,7 +288,7 @@ export class AttemptsRepository implements QuestionSetStore {
     limit: number,
     scope: { readonly learner?: Learner; readonly examId?: string } = {},
   ): Promise<AttemptWithExam[]> {
-    let query = this.#withExam()
+    let query = attemptsWithExam(this.#db)
       .where('attempts.state', '=', 'in_progress')
       .where('attempts.deadline', 'is not', null)
       .where('attempts.deadline', '<', before);
@@ -399,47 +388,42 @@ function attemptsWithExam(db: Kysely<ExamsDatabase>) {
 }
 
 // The statements of the busy paths (reading, saving, submitting), compiled once.
-const findAttemptQuery = preparedQuery(1, (db: Kysely<ExamsDatabase>, attemptId: string) =>
-  attemptsWithExam(db).where('attempts.id', '=', attemptId),
+const findAttemptQuery = preparedQuery((db: Kysely<ExamsDatabase>, params: { attemptId: string }) =>
+  attemptsWithExam(db).where('attempts.id', '=', params.attemptId),
 );
 
-const findAnswersQuery = preparedQuery(1, (db: Kysely<ExamsDatabase>, attemptId: string) =>
+const findAnswersQuery = preparedQuery((db: Kysely<ExamsDatabase>, params: { attemptId: string }) =>
   db
     .selectFrom('attempt_answers')
     .select(['question_id', 'choice_ids', 'revision'])
-    .where('attempt_id', '=', attemptId),
+    .where('attempt_id', '=', params.attemptId),
 );
 
 const closeAtVersionQuery = preparedQuery(
-  10,
   (
     db: Kysely<ExamsDatabase>,
-    state: 'submitted' | 'expired',
-    submittedAt: string,
-    score: number,
-    maxScore: number,
-    passed: number,
-    resultJson: string,
-    nextVersion: number,
-    now: string,
-    attemptId: string,
-    version: number,
+    params: ReturnType<typeof closingColumns> & {
+      nextVersion: number;
+      now: string;
+      attemptId: string;
+      version: number;
+    },
   ) =>
     db
       .updateTable('attempts')
       .set({
-        state,
-        submitted_at: submittedAt,
-        score,
-        max_score: maxScore,
-        passed,
-        result_json: resultJson,
-        version: nextVersion,
-        updated_at: now,
+        state: params.state,
+        submitted_at: params.submitted_at,
+        score: params.score,
+        max_score: params.max_score,
+        passed: params.passed,
+        result_json: params.result_json,
+        version: params.nextVersion,
+        updated_at: params.now,
       })
-      .where('id', '=', attemptId)
+      .where('id', '=', params.attemptId)
       .where('state', '=', 'in_progress')
-      .where('version', '=', version),
+      .where('version', '=', params.version),
 );
 
 /** The attempt columns a closing sets (the write, and the row callers show afterwards). */

@@ -8,13 +8,12 @@ export type BffSessionRow = Selectable<BffSessionsTable>;
 
 // Every request of the web app reads its session: compiled once.
 const findLiveSession = preparedQuery(
-  2,
-  (db: Kysely<IdentityTables>, idHash: string, nowIso: string) =>
+  (db: Kysely<IdentityTables>, params: { idHash: string; nowIso: string }) =>
     db
       .selectFrom('bff_sessions')
       .selectAll()
-      .where('id_hash', '=', idHash)
-      .where('expires_at', '>', nowIso),
+      .where('id_hash', '=', params.idHash)
+      .where('expires_at', '>', params.nowIso),
 );
 
 /** The `bff_sessions` table. Rows are found by the SHA-256 of the cookie value. */
@@ -27,7 +26,7 @@ export class BffSessionsRepository {
 
   /** The live session, or undefined when it does not exist or has expired. */
   async find(idHash: string, nowIso: string): Promise<BffSessionRow | undefined> {
-    return (await findLiveSession(this.#db, idHash, nowIso)).rows[0];
+    return (await findLiveSession(this.#db, { idHash, nowIso })).rows[0];
   }
 
   async insert(row: BffSessionRow): Promise<void> {

@@ -53,7 +53,7 @@ describe('prepared queries', () => {
 
   it('builds once per database and runs with each call’s values, keeping constants', async () => {
     let builds = 0;
-    const boxesOfSize = preparedQuery(1, (kysely: Kysely<Db>, size: number) => {
+    const boxesOfSize = preparedQuery((kysely: Kysely<Db>, { size }: { size: number }) => {
       builds++;
       return kysely
         .selectFrom('items')
@@ -62,18 +62,18 @@ describe('prepared queries', () => {
         .where('size', '=', size)
         .orderBy('id');
     });
-    assert.deepEqual((await boxesOfSize(db, 1)).rows, [{ id: 'a' }]);
-    assert.deepEqual((await boxesOfSize(db, 2)).rows, [{ id: 'b' }]);
-    assert.deepEqual((await boxesOfSize(db, 3)).rows, []);
+    assert.deepEqual((await boxesOfSize(db, { size: 1 })).rows, [{ id: 'a' }]);
+    assert.deepEqual((await boxesOfSize(db, { size: 2 })).rows, [{ id: 'b' }]);
+    assert.deepEqual((await boxesOfSize(db, { size: 3 })).rows, []);
     assert.equal(builds, 1);
   });
 
   it('writes with each call’s values and reports the rows it changed', async () => {
-    const resize = preparedQuery(2, (kysely: Kysely<Db>, size: number, id: string) =>
+    const resize = preparedQuery((kysely: Kysely<Db>, { size, id }: { size: number; id: string }) =>
       kysely.updateTable('items').set({ size }).where('id', '=', id),
     );
-    assert.equal((await resize(db, 5, 'c')).numAffectedRows, 1n);
-    assert.equal((await resize(db, 5, 'nope')).numAffectedRows, 0n);
+    assert.equal((await resize(db, { size: 5, id: 'c' })).numAffectedRows, 1n);
+    assert.equal((await resize(db, { size: 5, id: 'nope' })).numAffectedRows, 0n);
     const row = await db
       .selectFrom('items')
       .select('size')
@@ -86,20 +86,20 @@ describe('prepared queries', () => {
     const plugin = new CountingPlugin();
     const observed = db.withPlugin(plugin);
     let builds = 0;
-    const byId = preparedQuery(1, (kysely: Kysely<Db>, id: string) => {
+    const byId = preparedQuery((kysely: Kysely<Db>, { id }: { id: string }) => {
       builds++;
       return kysely.selectFrom('items').select('kind').where('id', '=', id);
     });
-    assert.deepEqual((await byId(observed, 'a')).rows, [{ kind: 'box' }]);
-    assert.deepEqual((await byId(observed, 'c')).rows, [{ kind: 'bag' }]);
+    assert.deepEqual((await byId(observed, { id: 'a' })).rows, [{ kind: 'box' }]);
+    assert.deepEqual((await byId(observed, { id: 'c' })).rows, [{ kind: 'bag' }]);
     assert.equal(plugin.seen, 2);
     assert.equal(builds, 2);
   });
 
   it('refuses a query that computes with its arguments instead of passing them on', async () => {
-    const computed = preparedQuery(1, (kysely: Kysely<Db>, size: number) =>
+    const computed = preparedQuery((kysely: Kysely<Db>, { size }: { size: number }) =>
       kysely.selectFrom('items').select('id').where('size', '=', String(size).length),
     );
-    await assert.rejects(computed(db, 2), /must use each of its arguments once, as a value/);
+    await assert.rejects(computed(db, { size: 2 }), /must use each of its values once, as a value/);
   });
 });

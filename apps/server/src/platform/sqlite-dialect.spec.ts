@@ -332,6 +332,8 @@ describe('NodeSqliteDialect', () => {
     // Back to back, with no pause long enough for the background checkpoint to catch up: without
     // the writer's own checkpoint past the limit, the log grew by some 6 MB a second here.
     let largest = 0;
+    let previous = 0;
+    let startedOver = 0;
     const until = Date.now() + 1500;
     for (let n = 0; Date.now() < until; n++) {
       await busy
@@ -339,12 +341,20 @@ describe('NodeSqliteDialect', () => {
         .set({ value: n })
         .where('id', '=', ids[n % ids.length] ?? '')
         .execute();
-      if (n % 500 === 0) largest = Math.max(largest, statSync(`${own}-wal`).size);
+      if (n % 100 === 0) {
+        const size = statSync(`${own}-wal`).size;
+        // journal_size_limit cuts the file back whenever the log starts over.
+        if (size < previous) startedOver++;
+        previous = size;
+        largest = Math.max(largest, size);
+      }
       // As a server does now and then between requests: other work (the checkpointer's message).
       if (n % 200 === 0) await new Promise((resolve) => setImmediate(resolve));
     }
     await busy.destroy();
-    assert.ok(largest > 0);
-    assert.ok(largest < 4 * 1024 * 1024, `the log reached ${String(largest)} bytes`);
+    assert.ok(startedOver > 0, `the log never started over (it reached ${String(largest)} bytes)`);
+    // How far it grows before the writer catches up depends on how soon the worker gets a core
+    // (0.8 MB alone, 4.5 MB once beside the whole suite); without the catch-up it never stops.
+    assert.ok(largest < 8 * 1024 * 1024, `the log reached ${String(largest)} bytes`);
   });
 });
