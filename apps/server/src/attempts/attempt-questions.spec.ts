@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import type { QuestionRecord } from '../exams/exams.repository.ts';
 import {
   QuestionSets,
+  forLearner,
   freezeQuestionSet,
   inAttemptOrder,
   orderOfAttempt,
@@ -86,7 +87,8 @@ describe('attempt questions', () => {
 
   it('reads a set from the store once and then from memory, within its capacity', async () => {
     const store = new CountingStore();
-    const sets = new QuestionSets(store, 2);
+    // One order kept: the sets are what is counted here.
+    const sets = new QuestionSets(store, { sets: 2, orders: 1 });
     const frozen = [1, 2, 3].map((n) => freezeQuestionSet([record(n, 2)]));
     for (const set of frozen) await store.saveQuestionSet(set.id, set.json);
     const attemptOf = (n: number) => ({
@@ -106,6 +108,48 @@ describe('attempt questions', () => {
     assert.equal(store.reads, 3);
     await sets.ofAttempt(attemptOf(1)); // the least recently used, dropped
     assert.equal(store.reads, 4);
+  });
+
+  it('keeps an attempt in its order, frozen, and shows the learner the same questions once', async () => {
+    const store = new CountingStore();
+    const sets = new QuestionSets(store, { sets: 4, orders: 2 });
+    const set = freezeQuestionSet(records);
+    await sets.save(set, '2026-12-01T10:00:00.000Z');
+    const attempt = (id: string, seed: number) => ({
+      id,
+      question_set_id: set.id,
+      question_order: orderOfAttempt(set.questions, seed, shuffleAll),
+    });
+    const orders = new Set([9, 1, 2].map((seed) => attempt('x', seed).question_order));
+    assert.equal(orders.size, 3);
+    const first = await sets.ofAttempt(attempt('a', 9));
+    assert.equal(await sets.ofAttempt(attempt('a', 9)), first);
+    assert.deepEqual(first, inAttemptOrder(set.questions, attempt('a', 9).question_order));
+    assert.ok(Object.isFrozen(first) && Object.isFrozen(first[0]?.choices[0]));
+    assert.throws(() => Array.prototype.pop.call(first), TypeError);
+
+    const shown = forLearner(first);
+    assert.equal(forLearner(first), shown);
+    assert.ok(Object.isFrozen(shown) && Object.isFrozen(shown[0]?.choices[0]));
+    assert.deepEqual(
+      shown.map((question) => [question.id, question.position, Object.keys(question)]),
+      first.map((question, index) => [
+        question.id,
+        index + 1,
+        ['id', 'position', 'type', 'text', 'points', 'choices'],
+      ]),
+    );
+    for (const question of shown) {
+      for (const choice of question.choices) assert.deepEqual(Object.keys(choice), ['id', 'text']);
+    }
+    // Questions not from the cache are not kept: they could still change.
+    const loose = inAttemptOrder(set.questions, attempt('a', 9).question_order);
+    assert.notEqual(forLearner(loose), forLearner(loose));
+
+    await sets.ofAttempt(attempt('b', 1));
+    await sets.ofAttempt(attempt('c', 2)); // 'a' was used least recently: dropped
+    assert.notEqual(await sets.ofAttempt(attempt('a', 9)), first);
+    assert.equal(store.reads, 0);
   });
 
   it('keeps a set it saved at hand, and fails loudly on a missing one', async () => {

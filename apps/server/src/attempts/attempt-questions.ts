@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { QuestionType } from '@assay/contracts';
+import type { AttemptQuestion, QuestionType } from '@assay/contracts';
 import type { QuestionRecord } from '../exams/exams.repository.ts';
+import { LruMap } from '../platform/lru-map.ts';
 import { orderForAttempt, type ShuffleSettings } from './shuffle.ts';
 
 /*
@@ -107,59 +108,102 @@ export interface QuestionSetStore {
   findQuestionSet(id: string): Promise<string | undefined>;
 }
 
+/** Freezes `value` and everything in it: cached questions are shared by every request. */
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const member of Object.values(value)) deepFreeze(member);
+  }
+  return value;
+}
+
+const learnerQuestions = new WeakMap<
+  readonly AttemptQuestionSnapshot[],
+  readonly AttemptQuestion[]
+>();
+
 /**
- * Question sets with the parsed ones this instance has used kept in memory (least recently used
- * dropped first): the busy paths — reading, saving, submitting — then parse nothing but a short
- * order. Safe with any number of instances because a set never changes.
+ * Questions as the learner sees them while taking the exam: field by field, so the answer key
+ * and explanations stay on the server. For frozen (cached) questions the result is made once and
+ * frozen too, so that its JSON can be kept as well (see `attempt-view-json.ts`).
+ */
+export function forLearner(
+  ordered: readonly AttemptQuestionSnapshot[],
+): readonly AttemptQuestion[] {
+  const known = learnerQuestions.get(ordered);
+  if (known !== undefined) return known;
+  const shown = ordered.map((question, index) => ({
+    id: question.id,
+    position: index + 1,
+    type: question.type,
+    text: question.text,
+    points: question.points,
+    choices: question.choices.map((choice) => ({ id: choice.id, text: choice.text })),
+  }));
+  if (!Object.isFrozen(ordered)) return shown;
+  learnerQuestions.set(ordered, deepFreeze(shown));
+  return shown;
+}
+
+/** How many of each kind `QuestionSets` keeps in memory. */
+export interface QuestionSetsCapacity {
+  /** Parsed sets (one per version of an exam in use). */
+  readonly sets: number;
+  /** Sets in one attempt's order (one per attempt when the exam shuffles), ~20 KB each. */
+  readonly orders: number;
+}
+
+/**
+ * Question sets with the parsed ones this instance has used kept in memory, and the orders of
+ * the attempts it has served (least recently used dropped first): the busy paths — reading,
+ * saving, submitting — then parse and reorder nothing. Safe with any number of instances
+ * because neither a set nor an attempt's order ever changes. What is kept is frozen.
  */
 export class QuestionSets {
   readonly #store: QuestionSetStore;
-  readonly #capacity: number;
-  readonly #parsed = new Map<string, readonly AttemptQuestionSnapshot[]>();
+  readonly #parsed: LruMap<string, readonly AttemptQuestionSnapshot[]>;
+  readonly #ordered: LruMap<string, readonly AttemptQuestionSnapshot[]>;
 
-  constructor(store: QuestionSetStore, capacity = 256) {
+  constructor(
+    store: QuestionSetStore,
+    capacity: QuestionSetsCapacity = { sets: 256, orders: 1024 },
+  ) {
     this.#store = store;
-    this.#capacity = capacity;
+    this.#parsed = new LruMap(capacity.sets);
+    this.#ordered = new LruMap(capacity.orders);
   }
 
   /** Stores a set (a no-op if it is there) and keeps it at hand. */
   async save(set: FrozenQuestionSet, createdAt: string): Promise<void> {
     await this.#store.saveQuestionSet(set.id, set.json, createdAt);
-    this.#remember(set.id, set.questions);
+    this.#parsed.set(set.id, deepFreeze(set.questions));
   }
 
-  /** An attempt's questions, with the key, in its order. */
+  /** An attempt's questions, with the key, in its order (frozen: shared by every caller). */
   async ofAttempt(attempt: {
     readonly id: string;
     readonly question_set_id: string;
     readonly question_order: string;
-  }): Promise<AttemptQuestionSnapshot[]> {
-    return inAttemptOrder(
-      await this.#load(attempt.question_set_id, attempt.id),
-      attempt.question_order,
+  }): Promise<readonly AttemptQuestionSnapshot[]> {
+    // A set id is base64url, so the separator cannot occur in it.
+    const key = `${attempt.question_set_id} ${attempt.question_order}`;
+    const known = this.#ordered.get(key);
+    if (known !== undefined) return known;
+    const ordered = deepFreeze(
+      inAttemptOrder(await this.#load(attempt.question_set_id, attempt.id), attempt.question_order),
     );
+    this.#ordered.set(key, ordered);
+    return ordered;
   }
 
   async #load(id: string, attemptId: string): Promise<readonly AttemptQuestionSnapshot[]> {
     const cached = this.#parsed.get(id);
-    if (cached !== undefined) {
-      this.#remember(id, cached);
-      return cached;
-    }
+    if (cached !== undefined) return cached;
     const json = await this.#store.findQuestionSet(id);
     // The foreign key makes this impossible short of a damaged database.
     if (json === undefined) throw new Error(`Attempt ${attemptId} has no question set ${id}`);
-    const questions = parseQuestionSet(json);
-    this.#remember(id, questions);
-    return questions;
-  }
-
-  #remember(id: string, questions: readonly AttemptQuestionSnapshot[]): void {
-    this.#parsed.delete(id);
+    const questions = deepFreeze(parseQuestionSet(json));
     this.#parsed.set(id, questions);
-    if (this.#parsed.size > this.#capacity) {
-      const oldest = this.#parsed.keys().next().value;
-      if (oldest !== undefined) this.#parsed.delete(oldest);
-    }
+    return questions;
   }
 }

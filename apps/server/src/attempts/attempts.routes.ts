@@ -17,6 +17,7 @@ import {
   invalidRequest,
 } from '../exams/route-support.ts';
 import { problemResponse } from '../platform/openapi.ts';
+import { serializeAttemptView } from './attempt-view-json.ts';
 import type { AttemptsService } from './attempts.service.ts';
 
 /** Options of the attempts routes. */
@@ -74,6 +75,7 @@ export const attemptsRoutes: FastifyPluginAsyncTypebox<AttemptsRoutesOptions> = 
       return reply
         .status(created ? 201 : 200)
         .header('location', `/api/attempts/${attempt.id}`)
+        .serializer(serializeAttemptView)
         .send(attempt);
     },
   );
@@ -98,7 +100,10 @@ export const attemptsRoutes: FastifyPluginAsyncTypebox<AttemptsRoutesOptions> = 
         },
       },
     },
-    (request) => attempts.getAttempt(actorOf(request), request.params.attemptId),
+    async (request, reply) => {
+      const attempt = await attempts.getAttempt(actorOf(request), request.params.attemptId);
+      return reply.serializer(serializeAttemptView).send(attempt);
+    },
   );
 
   app.put(

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type {
+  AttemptQuestion,
   AttemptResult,
   AttemptView,
   AuthorAttemptPage,
@@ -41,6 +42,7 @@ import {
 import { gradeAttempt, percentageOf } from './grading.ts';
 import {
   QuestionSets,
+  forLearner,
   freezeQuestionSet,
   orderOfAttempt,
   type AttemptQuestionSnapshot,
@@ -404,15 +406,8 @@ export class AttemptsService {
       ...this.#baseView(attempt),
       questionCount: ordered.length,
       answeredCount: answeredCount(answers, ordered),
-      // Field by field: the answer key and explanations stay on the server.
-      questions: ordered.map((question, index) => ({
-        id: question.id,
-        position: index + 1,
-        type: question.type,
-        text: question.text,
-        points: question.points,
-        choices: question.choices.map((choice) => ({ id: choice.id, text: choice.text })),
-      })),
+      // Frozen when cached: a view is read, never changed, on its way out.
+      questions: forLearner(ordered) as AttemptQuestion[],
       answers,
       result: null,
     };

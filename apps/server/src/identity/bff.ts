@@ -11,6 +11,7 @@ import * as oidc from 'openid-client';
 import { Type } from 'typebox';
 
 import { DomainError } from '../platform/errors.ts';
+import { LruMap } from '../platform/lru-map.ts';
 import { problemResponse } from '../platform/openapi.ts';
 import { assertCsrf, type SessionCredentials, type SessionResolver } from './authenticate.ts';
 import type { BffSessionRow, BffSessionsRepository } from './bff-sessions.repository.ts';
@@ -96,6 +97,14 @@ export class Bff {
   // Concurrent requests of one session share one refresh (per instance; across instances
   // `claimRefresh` decides).
   readonly #refreshing = new Map<string, Promise<SessionCredentials | 'expired'>>();
+  // The tokens of recently used sessions, opened: AES-GCM on every request of the web app cost
+  // more than reading the session. Keyed by session, and used only while the row still holds
+  // the very box they came from, so a refresh (by any instance) or a sign-out (the row is gone)
+  // is seen at the next request, exactly as if the box were opened each time.
+  readonly #opened = new LruMap<
+    string,
+    { readonly sealed: string; readonly tokens: SessionTokens }
+  >(2048);
 
   constructor(options: BffOptions) {
     this.#options = options;
@@ -153,9 +162,19 @@ export class Bff {
     return this.#options.tokenBox.seal(JSON.stringify(tokens), idHash);
   }
 
+  async #endSession(idHash: string): Promise<void> {
+    this.#opened.delete(idHash);
+    await this.#options.sessions.delete(idHash);
+  }
+
   #openTokens(row: BffSessionRow): SessionTokens | undefined {
+    const known = this.#opened.get(row.id_hash);
+    if (known?.sealed === row.tokens) return known.tokens;
     const json = this.#options.tokenBox.open(row.tokens, row.id_hash);
-    return json === undefined ? undefined : (JSON.parse(json) as SessionTokens);
+    if (json === undefined) return undefined;
+    const tokens = Object.freeze(JSON.parse(json) as SessionTokens);
+    this.#opened.set(row.id_hash, { sealed: row.tokens, tokens });
+    return tokens;
   }
 
   #tokensFrom(
@@ -219,7 +238,7 @@ export class Bff {
       if (tokens.expiresAt > this.#now()) {
         return { accessToken: tokens.accessToken, csrfToken: row.csrf_token };
       }
-      await sessions.delete(row.id_hash);
+      await this.#endSession(row.id_hash);
       return 'expired';
     }
     let next: SessionTokens;
@@ -232,7 +251,7 @@ export class Bff {
     } catch (error) {
       if (error instanceof oidc.ResponseBodyError) {
         // invalid_grant: revoked, reused, expired, or the account was disabled. The session ends.
-        await sessions.delete(row.id_hash);
+        await this.#endSession(row.id_hash);
         return 'expired';
       }
       throw error;
@@ -418,7 +437,7 @@ export class Bff {
           return { redirectTo: '/' };
         }
         assertCsrf(request, row.csrf_token);
-        await this.#options.sessions.delete(row.id_hash);
+        await this.#endSession(row.id_hash);
         this.#clearSessionCookies(reply);
         const tokens = this.#openTokens(row);
         const config = await this.configuration();

@@ -3,6 +3,8 @@ import { hash } from 'node:crypto';
 import { createRemoteJWKSet, decodeProtectedHeader, errors, jwtVerify } from 'jose';
 import type { JWTPayload, JWTVerifyGetKey } from 'jose';
 
+import { LruMap } from '../platform/lru-map.ts';
+
 /**
  * Stable codes for a refused bearer token, as API clients of the original tutorials know them.
  * TODO(contracts): declare these once in packages/contracts with the other error codes.
@@ -225,7 +227,7 @@ export class AccessTokenVerifier {
   readonly #getKey: JWTVerifyGetKey;
   readonly #algorithms: string[];
   readonly #types: ReadonlySet<string>;
-  readonly #cache = new Map<string, CacheEntry>();
+  readonly #cache: LruMap<string, CacheEntry> | undefined;
 
   constructor(options: AccessTokenVerifierOptions) {
     const clockTolerance = options.clockTolerance ?? 30;
@@ -255,6 +257,8 @@ export class AccessTokenVerifier {
         ? new Map(Object.entries(options.rolePermissions))
         : undefined,
     };
+    const { cacheSize } = this.#options;
+    this.#cache = cacheSize > 0 ? new LruMap(cacheSize) : undefined;
   }
 
   /** Verifies the `Authorization` header value of a request. */
@@ -268,33 +272,27 @@ export class AccessTokenVerifier {
       throw new BearerTokenError('invalid_header', 'The token is too long');
     }
     const nowMs = this.#options.now();
-    const key = this.#options.cacheSize > 0 ? hash('sha256', token, 'base64url') : undefined;
-    if (key !== undefined) {
-      const cached = this.#cache.get(key);
-      if (cached) {
-        this.#cache.delete(key);
-        if (nowMs < cached.expiresAtMs) {
-          this.#cache.set(key, cached); // most recently used goes last
-          return cached.principal;
-        }
+    const cache = this.#cache;
+    const key = cache === undefined ? undefined : hash('sha256', token, 'base64url');
+    if (cache !== undefined && key !== undefined) {
+      const cached = cache.get(key);
+      if (cached !== undefined) {
+        if (nowMs < cached.expiresAtMs) return cached.principal;
+        cache.delete(key);
       }
     }
 
     const principal = await this.#verifyUncached(token, nowMs);
 
-    if (key !== undefined) {
-      this.#cache.set(key, { principal, expiresAtMs: principal.expiresAt.getTime() });
-      if (this.#cache.size > this.#options.cacheSize) {
-        const oldest = this.#cache.keys().next();
-        if (oldest.done !== true) this.#cache.delete(oldest.value);
-      }
+    if (cache !== undefined && key !== undefined) {
+      cache.set(key, { principal, expiresAtMs: principal.expiresAt.getTime() });
     }
     return principal;
   }
 
   /** Forgets every verified token, e.g. after a signing key was withdrawn. */
   clearCache(): void {
-    this.#cache.clear();
+    this.#cache?.clear();
   }
 
   async #verifyUncached(token: string, nowMs: number): Promise<Principal> {

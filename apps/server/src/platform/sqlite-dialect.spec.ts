@@ -198,6 +198,8 @@ describe('NodeSqliteDialect', () => {
       "select 1 as a, 'two' as b, 3 as a", // a repeated name: first position, last value
       "select null as n, x'00ff' as blob, 2.5 as real, 1 + 1, '' as \"\"",
       'select 1 as "__proto__", 2 as "constructor"',
+      // Rows are built by compiled code: names that would break out of a string literal.
+      `select 1 as "a""b", 2 as 'c\\', 3 as "}; throw 1; ({", 4 as "\u2028\n\\u0041", 5 as "0"`,
     ];
     try {
       for (let run = 0; run < 2; run++) {

@@ -151,6 +151,34 @@ describe('web app sign-up → sign-in → BFF session → API → sign-out, over
     assert.match(hops.at(-1) ?? '', /\/interaction\//);
   });
 
+  it('follows the stored session, not a copy in memory: a box that changes is opened again', async () => {
+    const browser = new Browser(server.baseUrl);
+    await signIn(browser, 'ada', ada.password);
+    const other = new Browser(server.baseUrl);
+    await signIn(other, 'ada', ada.password);
+    for (const signedIn of [browser, other]) {
+      assert.equal((await signedIn.request('/bff/user')).status, 200);
+    }
+    const sessions = await server.app.db
+      .selectFrom('bff_sessions')
+      .select(['id_hash', 'tokens'])
+      .orderBy('created_at')
+      .execute();
+    const [mine, theirs] = sessions.slice(-2);
+    assert.ok(mine !== undefined && theirs !== undefined && mine.tokens !== theirs.tokens);
+
+    // Another session's box, valid but sealed for that session: it must not open for this one.
+    await server.app.db
+      .updateTable('bff_sessions')
+      .set({ tokens: theirs.tokens })
+      .where('id_hash', '=', mine.id_hash)
+      .execute();
+    const swapped = await browser.request('/bff/user');
+    assert.equal(swapped.status, 401);
+    assert.equal(((await swapped.json()) as ProblemDetails).code, 'session_missing');
+    assert.equal((await other.request('/bff/user')).status, 200);
+  });
+
   it('sends nobody to another site after sign-in (open redirect attempts land on /)', async () => {
     for (const returnTo of [
       'https://evil.example/',
