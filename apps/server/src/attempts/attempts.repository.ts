@@ -5,6 +5,12 @@ import type { PagePosition } from '../exams/page-cursor.ts';
 import { preparedQuery } from '../platform/prepared-query.ts';
 import type { QuestionSetStore } from './attempt-questions.ts';
 import type { AttemptsTable } from './attempt.tables.ts';
+import { limitOf } from '../platform/sql-limit.ts';
+
+// Written into the SQL, not bound: SQLite uses a partial index (`… where state = 'in_progress'`)
+// only when it sees the value as it plans, so with a bound value it planned the statement again
+// at every run (the start of every attempt did).
+const inProgress = sql.lit<'in_progress'>('in_progress');
 
 /** A stored attempt row. */
 export type AttemptRow = AttemptsTable;
@@ -122,7 +128,7 @@ export class AttemptsRepository implements QuestionSetStore {
       .where('attempts.exam_id', '=', examId)
       .where('attempts.learner_subject', '=', learner.subject)
       .where('attempts.learner_issuer', '=', learner.issuer)
-      .where('attempts.state', '=', 'in_progress')
+      .where('attempts.state', '=', inProgress)
       .executeTakeFirst();
   }
 
@@ -186,7 +192,7 @@ export class AttemptsRepository implements QuestionSetStore {
         .updateTable('attempts')
         .set((eb) => ({ version: eb('version', '+', 1), updated_at: now }))
         .where('id', '=', attemptId)
-        .where('state', '=', 'in_progress')
+        .where('state', '=', inProgress)
         .returning('id')
         .executeTakeFirst();
       if (locked === undefined) return 'closed';
@@ -260,7 +266,7 @@ export class AttemptsRepository implements QuestionSetStore {
         .updateTable('attempts')
         .set((eb) => ({ version: eb('version', '+', 1), updated_at: now }))
         .where('id', '=', attemptId)
-        .where('state', '=', 'in_progress')
+        .where('state', '=', inProgress)
         .returning('id')
         .executeTakeFirst();
       if (locked === undefined) return undefined;
@@ -289,7 +295,7 @@ export class AttemptsRepository implements QuestionSetStore {
     scope: { readonly learner?: Learner; readonly examId?: string } = {},
   ): Promise<AttemptWithExam[]> {
     let query = attemptsWithExam(this.#db)
-      .where('attempts.state', '=', 'in_progress')
+      .where('attempts.state', '=', inProgress)
       .where('attempts.deadline', 'is not', null)
       .where('attempts.deadline', '<', before);
     if (scope.learner !== undefined) {
@@ -298,7 +304,7 @@ export class AttemptsRepository implements QuestionSetStore {
         .where('attempts.learner_issuer', '=', scope.learner.issuer);
     }
     if (scope.examId !== undefined) query = query.where('attempts.exam_id', '=', scope.examId);
-    return query.orderBy('attempts.deadline').limit(limit).execute();
+    return query.orderBy('attempts.deadline').limit(limitOf(limit)).execute();
   }
 
   /** A learner's attempts at any exam, newest first, keyset-paginated on (started_at, id). */
@@ -335,7 +341,7 @@ export class AttemptsRepository implements QuestionSetStore {
     return query
       .orderBy('attempts.started_at', 'desc')
       .orderBy('attempts.id', 'desc')
-      .limit(limit)
+      .limit(limitOf(limit))
       .execute();
   }
 
@@ -371,7 +377,11 @@ export class AttemptsRepository implements QuestionSetStore {
         ]),
       );
     }
-    return query.orderBy('submitted_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
+    return query
+      .orderBy('submitted_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(limitOf(limit))
+      .execute();
   }
 }
 
@@ -422,7 +432,7 @@ const closeAtVersionQuery = preparedQuery(
         updated_at: params.now,
       })
       .where('id', '=', params.attemptId)
-      .where('state', '=', 'in_progress')
+      .where('state', '=', inProgress)
       .where('version', '=', params.version),
 );
 

@@ -3,6 +3,7 @@ import type { ExamStatus, QuestionType } from '@assay/contracts';
 import type { Database } from '../platform/database-schema.ts';
 import type { ExamsTable } from './exam.tables.ts';
 import { containsPattern, type PagePosition } from './page-cursor.ts';
+import { limitOf } from '../platform/sql-limit.ts';
 
 /** The database the exams and attempts repositories work on. */
 export type ExamsDatabase = Database;
@@ -160,7 +161,7 @@ export class ExamsRepository {
     return query
       .orderBy('published_at', 'desc')
       .orderBy('id', 'desc')
-      .limit(window.limit)
+      .limit(limitOf(window.limit))
       .execute();
   }
 
@@ -204,7 +205,11 @@ export class ExamsRepository {
         ]),
       );
     }
-    return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(window.limit).execute();
+    return query
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(limitOf(window.limit))
+      .execute();
   }
 
   /** Applies `patch` if the exam's status is one of `inStatuses`; the updated row, or undefined. */
@@ -252,7 +257,7 @@ export class ExamsRepository {
       .selectFrom('attempts')
       .select('id')
       .where('exam_id', '=', examId)
-      .limit(1)
+      .limit(limitOf(1))
       .executeTakeFirst();
     return row !== undefined;
   }
@@ -292,7 +297,7 @@ export class ExamsRepository {
         .selectFrom('attempts')
         .select('id')
         .where('exam_id', '=', examId)
-        .limit(1)
+        .limit(limitOf(1))
         .executeTakeFirst();
       if (attempt === undefined && mode === 'delete_if_unattempted') {
         await trx.deleteFrom('exams').where('id', '=', examId).execute();

@@ -213,8 +213,18 @@ const statementCacheSize = 256;
  */
 interface CachedStatement {
   readonly statement: StatementSync;
-  /** Makes its rows; undefined if it returns none (it is run, not read). */
+  /** Its result columns, in order; none if it returns no rows (it is run, not read). */
+  columns: readonly string[];
+  /** Makes its rows; undefined if it returns none. */
   toRow: RowBuilder | undefined;
+}
+
+function columnsOf(statement: StatementSync): string[] {
+  return statement.columns().map((column) => column.name);
+}
+
+function sameColumns(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((name, i) => name === b[i]);
 }
 
 class NodeSqliteConnection implements DatabaseConnection {
@@ -242,7 +252,8 @@ class NodeSqliteConnection implements DatabaseConnection {
       // Arrays, made into plain objects by the row builder: faster than node:sqlite's own
       // objects, which have a null prototype and would need copying anyway.
       statement.setReturnArrays(true);
-      cached = { statement, toRow: rowBuilderOf(statement) };
+      const columns = columnsOf(statement);
+      cached = { statement, columns, toRow: rowBuilderOf(columns) };
       this.#statements.set(sql, cached);
     }
     return cached;
@@ -253,8 +264,12 @@ class NodeSqliteConnection implements DatabaseConnection {
    * during the run, so the row builder must follow its columns.
    */
   #refreshRowBuilder(cached: CachedStatement, compilationsBeforeRun: number): void {
-    if (this.#compilations !== compilationsBeforeRun) {
-      cached.toRow = rowBuilderOf(cached.statement);
+    if (this.#compilations === compilationsBeforeRun) return;
+    // Usually the same columns (SQLite also recompiles for other reasons): keep the builder.
+    const columns = columnsOf(cached.statement);
+    if (!sameColumns(columns, cached.columns)) {
+      cached.columns = columns;
+      cached.toRow = rowBuilderOf(columns);
     }
   }
 
@@ -326,7 +341,7 @@ class NodeSqliteConnection implements DatabaseConnection {
 type RowBuilder = (values: readonly SQLOutputValue[]) => Record<string, unknown>;
 
 /**
- * The row builder of a statement's result columns, or undefined if it has none. PostgreSQL rows
+ * The row builder of result columns `names`, or undefined if it has none. PostgreSQL rows
  * are plain objects, and tests compare rows with deepStrictEqual on both engines, so rows are
  * plain objects here too. As in node:sqlite's own row objects, a repeated column name keeps its
  * first position and its last value.
@@ -335,8 +350,7 @@ type RowBuilder = (values: readonly SQLOutputValue[]) => Record<string, unknown>
  * megamorphic (every query has another shape) and cost 1 µs per row of 25 columns; the literal
  * costs 0.03 µs. Names are JSON string literals, so nothing in a name is ever code.
  */
-function rowBuilderOf(statement: StatementSync): RowBuilder | undefined {
-  const names = statement.columns().map((column) => column.name);
+function rowBuilderOf(names: readonly string[]): RowBuilder | undefined {
   if (names.length === 0) return undefined;
   const members = names.map((name, i) => {
     const key = JSON.stringify(name);
