@@ -1,7 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, rm, symlink } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { rm } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
 import type { Kysely } from 'kysely';
 import { AttemptsRepository } from '../src/attempts/attempts.repository.ts';
@@ -11,8 +9,9 @@ import { ExamsRepository } from '../src/exams/exams.repository.ts';
 import type { Actor } from '../src/exams/exams.service.ts';
 import type { Database } from '../src/platform/database-schema.ts';
 import { createDatabase } from '../src/platform/db.ts';
-import { migrateToLatest, migrationsFolder } from '../src/platform/migrations.ts';
+import { migrateToLatest } from '../src/platform/migrations.ts';
 import { createTestDatabase, type TestDatabase } from './support/database.ts';
+import { migrationsBefore } from './support/migrations.ts';
 
 /*
  * `…_attempt_question_sets` moves every attempt's frozen questions into shared question sets
@@ -118,17 +117,15 @@ describe(`migration ${migration} (${process.env.ASSAY_TEST_DB ?? 'sqlite'})`, ()
   let database: TestDatabase;
   let db: Kysely<Database>;
   let folder: string;
+  let fromThisOne: string[];
 
   before(async () => {
     database = await createTestDatabase();
     db = createDatabase(loadConfig({ DATABASE_URL: database.url }).database);
     // The migrations before this one, applied first, so the old columns exist to fill in.
-    folder = await mkdtemp(path.join(tmpdir(), 'assay-migrations-'));
-    for (const file of await readdir(migrationsFolder)) {
-      if (file.endsWith('.ts') && file < `${migration}.ts`) {
-        await symlink(path.join(migrationsFolder, file), path.join(folder, file));
-      }
-    }
+    const before = await migrationsBefore(migration);
+    folder = before.folder;
+    fromThisOne = before.fromThisOne;
     await migrateToLatest(db, folder);
 
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the old schema's columns
@@ -171,7 +168,7 @@ describe(`migration ${migration} (${process.env.ASSAY_TEST_DB ?? 'sqlite'})`, ()
       })
       .execute();
 
-    assert.deepEqual(await migrateToLatest(db), [migration]);
+    assert.deepEqual(await migrateToLatest(db), fromThisOne);
   });
 
   after(async () => {

@@ -2,7 +2,8 @@ import type { AttemptState } from '@assay/contracts';
 
 /*
  * The attempts feature's tables, as Kysely sees them (conventions in platform/db.ts). Created by
- * the `…_exams` migration; question sets by `…_attempt_question_sets`.
+ * the `…_exams` migration; question sets by `…_attempt_question_sets`, attempt numbers by
+ * `…_attempt_numbers`.
  */
 
 export interface AttemptsTable {
@@ -12,6 +13,11 @@ export interface AttemptsTable {
   learner_issuer: string;
   learner_name: string | null;
   state: AttemptState;
+  /**
+   * 1, 2, 3, … per learner and exam, in the order started; unique per learner and exam
+   * (`attempts_number_idx`), which is what keeps concurrent starts within max attempts.
+   */
+  number: number;
   /** Seeds the attempt's question and choice order (see shuffle.ts); 0 ≤ seed < 2³¹. */
   seed: number;
   /** The frozen questions this attempt shows and is graded on (`question_sets.id`). */

@@ -1,6 +1,10 @@
 import { sql, type Kysely } from 'kysely';
 import type { ReviewPolicy } from '@assay/contracts';
-import { isForeignKeyViolation, type ExamsDatabase } from '../exams/exams.repository.ts';
+import {
+  isForeignKeyViolation,
+  isUniqueViolation,
+  type ExamsDatabase,
+} from '../exams/exams.repository.ts';
 import type { PagePosition } from '../exams/page-cursor.ts';
 import { preparedQuery } from '../platform/prepared-query.ts';
 import type { QuestionSetStore } from './attempt-questions.ts';
@@ -11,6 +15,11 @@ import { limitOf } from '../platform/sql-limit.ts';
 // only when it sees the value as it plans, so with a bound value it planned the statement again
 // at every run (the start of every attempt did).
 const inProgress = sql.lit<'in_progress'>('in_progress');
+
+// The columns of `attempts_number_idx`, as SQLite names them in a violation.
+const numberColumns = ['exam_id', 'learner_subject', 'learner_issuer', 'number'].map(
+  (column) => `attempts.${column}`,
+);
 
 /** A stored attempt row. */
 export type AttemptRow = AttemptsTable;
@@ -145,13 +154,14 @@ export class AttemptsRepository implements QuestionSetStore {
   }
 
   /**
-   * Inserts a new in-progress attempt unless the learner already has one at the exam (the
-   * partial unique index decides, so two concurrent starts cannot both succeed):
-   * `'in_progress'` when they have one, `'exam_gone'` when the exam has just been deleted.
+   * Inserts a new in-progress attempt unless the learner already has one at the exam, or one with
+   * its number (the unique indexes decide, so of two concurrent starts only one succeeds):
+   * `'in_progress'` when they have one in progress, `'number_taken'` when another start took the
+   * number, `'exam_gone'` when the exam has just been deleted.
    */
   async insertAttemptUnlessInProgress(
     attempt: AttemptRow,
-  ): Promise<'inserted' | 'in_progress' | 'exam_gone'> {
+  ): Promise<'inserted' | 'in_progress' | 'number_taken' | 'exam_gone'> {
     try {
       const inserted = await this.#db
         .insertInto('attempts')
@@ -168,6 +178,7 @@ export class AttemptsRepository implements QuestionSetStore {
       return inserted === undefined ? 'in_progress' : 'inserted';
     } catch (error) {
       if (isForeignKeyViolation(error)) return 'exam_gone';
+      if (isUniqueViolation(error, 'attempts_number_idx', numberColumns)) return 'number_taken';
       throw error;
     }
   }

@@ -423,6 +423,43 @@ describe('AttemptsService on SQLite', () => {
     assert.equal(result.score, 2, 'graded on the key the attempt started with');
   });
 
+  it('keeps max attempts when another start and submit land between counting and inserting', async () => {
+    const exam = await createExam({ maxAttempts: 2 });
+    const first = await attempts.startOrResumeAttempt(learner, exam.id);
+    await attempts.submitAttempt(learner, first.attempt.id);
+    // This start counts one attempt; before it inserts, the learner's other tab starts (the
+    // second of two) and submits.
+    let raced = false;
+    class RacingAttempts extends AttemptsRepository {
+      override async insertAttemptUnlessInProgress(
+        attempt: Parameters<AttemptsRepository['insertAttemptUnlessInProgress']>[0],
+      ) {
+        if (!raced) {
+          raced = true;
+          const other = await attempts.startOrResumeAttempt(learner, exam.id);
+          assert.equal(other.created, true);
+          await attempts.submitAttempt(learner, other.attempt.id);
+        }
+        return super.insertAttemptUnlessInProgress(attempt);
+      }
+    }
+    const racing = new AttemptsService(new RacingAttempts(db), new ExamsRepository(db), { clock });
+    await assert.rejects(racing.startOrResumeAttempt(learner, exam.id), {
+      code: 'max_attempts_reached',
+    });
+    assert.ok(raced);
+    const numbers = await db
+      .selectFrom('attempts')
+      .select('number')
+      .where('exam_id', '=', exam.id)
+      .orderBy('number')
+      .execute();
+    assert.deepEqual(
+      numbers.map((row) => row.number),
+      [1, 2],
+    );
+  });
+
   it('answers exam_not_found when the exam is deleted while a learner starts it', async () => {
     const exam = await createExam();
     const examsRepository = new ExamsRepository(db);

@@ -105,8 +105,8 @@ export class AttemptsService {
       throw canManageExam(actor, exam) ? examNotPublished() : examNotFound();
     }
 
-    // Two rounds at most: the second only after losing an insert race to a concurrent start.
-    for (let round = 0; round < 2; round++) {
+    // Another round only after losing an insert race to a concurrent start of the same learner.
+    for (let round = 0; round < 3; round++) {
       const current = await this.#attempts.findInProgressAttempt(examId, actor);
       if (current !== undefined) {
         if (!this.#isOverdue(current)) {
@@ -114,9 +114,11 @@ export class AttemptsService {
         }
         await this.#close(current);
       }
-      if (exam.max_attempts !== null) {
-        const used = await this.#attempts.countAttempts(examId, actor);
-        if (used >= exam.max_attempts) throw maxAttemptsReached(exam.max_attempts);
+      // The new attempt's number is one past those counted; if a concurrent start took it, the
+      // insert fails and the next round counts again, so the limit holds under any race.
+      const used = await this.#attempts.countAttempts(examId, actor);
+      if (exam.max_attempts !== null && used >= exam.max_attempts) {
+        throw maxAttemptsReached(exam.max_attempts);
       }
       // Read only now: resuming, the common case, needs none of the exam's questions.
       const questionSet = freezeQuestionSet(await this.#exams.findQuestions(examId));
@@ -131,6 +133,7 @@ export class AttemptsService {
         learner_issuer: actor.issuer,
         learner_name: actor.displayName ?? null,
         state: 'in_progress',
+        number: used + 1,
         seed,
         question_set_id: questionSet.id,
         question_order: orderOfAttempt(questionSet.questions, seed, {
