@@ -159,6 +159,10 @@ export const AttemptView = Type.Object(
     examId: EntityId,
     examTitle: Type.String(),
     state: AttemptState,
+    /** 1 for the learner's first attempt at the exam, 2 for the second, … */
+    number: Type.Integer({ minimum: 1 }),
+    /** The exam's limit on attempts (`number` counts against it); `null` when there is none. */
+    maxAttempts: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()]),
     startedAt: Timestamp,
     /** Server-enforced; `null` when the exam has no time limit. */
     deadline: Type.Union([Timestamp, Type.Null()]),
@@ -186,6 +190,8 @@ export const AuthorAttemptRow = Type.Object(
     learnerSubject: Type.String(),
     learnerIssuer: Type.String(),
     learnerName: Type.Union([Type.String(), Type.Null()]),
+    /** 1 for this learner's first attempt at the exam, 2 for the second, … */
+    number: Type.Integer({ minimum: 1 }),
     state: Type.Union([Type.Literal('submitted'), Type.Literal('expired')]),
     startedAt: Timestamp,
     submittedAt: Timestamp,
@@ -205,6 +211,8 @@ export const MyAttemptRow = Type.Object(
     attemptId: EntityId,
     examId: EntityId,
     examTitle: Type.String(),
+    /** 1 for the caller's first attempt at the exam, 2 for the second, … */
+    number: Type.Integer({ minimum: 1 }),
     state: AttemptState,
     startedAt: Timestamp,
     deadline: Type.Union([Timestamp, Type.Null()]),

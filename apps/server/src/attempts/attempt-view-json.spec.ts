@@ -33,6 +33,8 @@ function viewWith(questions: AttemptQuestion[]): AttemptView {
     examId: 'exam-1',
     examTitle: 'An exam',
     state: 'in_progress',
+    number: 2,
+    maxAttempts: 3,
     startedAt: '2026-12-02T10:00:00.000Z',
     deadline: null,
     serverNow: '2026-12-02T10:05:00.000Z',

@@ -49,12 +49,13 @@ export interface AttemptClosing {
 
 /**
  * An attempt with what the learner-facing paths need of its exam, read in the same statement:
- * the title for views, the pass mark for grading, the review policy for results.
+ * the title and max attempts for views, the pass mark for grading, the review policy for results.
  */
 export type AttemptWithExam = AttemptRow & {
   exam_title: string;
   exam_pass_mark: number;
   exam_review_policy: ReviewPolicy;
+  exam_max_attempts: number | null;
 };
 
 /** A row of a learner's history: no questions, no answer key, no graded snapshot. */
@@ -62,6 +63,7 @@ export type LearnerAttemptRow = Pick<
   AttemptRow,
   | 'id'
   | 'exam_id'
+  | 'number'
   | 'state'
   | 'started_at'
   | 'deadline'
@@ -78,6 +80,7 @@ export type GradedAttemptRow = Pick<
   | 'learner_subject'
   | 'learner_issuer'
   | 'learner_name'
+  | 'number'
   | 'state'
   | 'started_at'
   | 'submitted_at'
@@ -330,6 +333,7 @@ export class AttemptsRepository implements QuestionSetStore {
       .select([
         'attempts.id',
         'attempts.exam_id',
+        'attempts.number',
         'attempts.state',
         'attempts.started_at',
         'attempts.deadline',
@@ -369,6 +373,7 @@ export class AttemptsRepository implements QuestionSetStore {
         'learner_subject',
         'learner_issuer',
         'learner_name',
+        'number',
         'state',
         'started_at',
         'submitted_at',
@@ -405,6 +410,7 @@ function attemptsWithExam(db: Kysely<ExamsDatabase>) {
       'exams.title as exam_title',
       'exams.pass_mark as exam_pass_mark',
       'exams.review_policy as exam_review_policy',
+      'exams.max_attempts as exam_max_attempts',
     ]);
 }
 

@@ -338,9 +338,12 @@ describe('AttemptsService on SQLite', () => {
   it('enforces max attempts, counting expired ones', async () => {
     const exam = await createExam({ maxAttempts: 2, timeLimitMinutes: 1 });
     const first = await attempts.startOrResumeAttempt(learner, exam.id);
+    assert.deepEqual([first.attempt.number, first.attempt.maxAttempts], [1, 2]);
     await attempts.submitAttempt(learner, first.attempt.id);
     clock.advance(1000);
-    await attempts.startOrResumeAttempt(learner, exam.id);
+    const second = await attempts.startOrResumeAttempt(learner, exam.id);
+    assert.deepEqual([second.attempt.number, second.attempt.maxAttempts], [2, 2]);
+    assert.equal((await attempts.getAttempt(learner, second.attempt.id)).number, 2);
     clock.advance(10 * 60_000);
     // The second attempt expired; starting again grades it and finds no attempts left.
     await assert.rejects(attempts.startOrResumeAttempt(learner, exam.id), {
@@ -348,9 +351,14 @@ describe('AttemptsService on SQLite', () => {
     });
     const history = await attempts.listMyAttempts(learner, {});
     assert.deepEqual(
-      history.items.map((item) => item.state),
-      ['expired', 'submitted'],
+      history.items.map((item) => [item.state, item.number]),
+      [
+        ['expired', 2],
+        ['submitted', 1],
+      ],
     );
+    const results = await attempts.listExamAttempts(author, exam.id, {});
+    assert.deepEqual(results.items.map((item) => item.number).sort(), [1, 2]);
   });
 
   it('hides unpublished exams from learners and tells their author', async () => {

@@ -159,6 +159,7 @@ export class AttemptsService {
           exam_title: exam.title,
           exam_pass_mark: exam.pass_mark,
           exam_review_policy: exam.review_policy,
+          exam_max_attempts: exam.max_attempts,
         };
         // A new attempt has no saved answers yet: no need to ask the database.
         const questions = await this.#questions.ofAttempt(attempt);
@@ -244,6 +245,7 @@ export class AttemptsService {
         attemptId: row.id,
         examId: row.exam_id,
         examTitle: row.exam_title,
+        number: row.number,
         state: row.state,
         startedAt: row.started_at,
         deadline: row.deadline,
@@ -287,6 +289,7 @@ export class AttemptsService {
           learnerSubject: row.learner_subject,
           learnerIssuer: row.learner_issuer,
           learnerName: row.learner_name,
+          number: row.number,
           state: row.state === 'expired' ? 'expired' : 'submitted',
           startedAt: row.started_at,
           submittedAt,
@@ -381,6 +384,8 @@ export class AttemptsService {
       examId: attempt.exam_id,
       examTitle: attempt.exam_title,
       state: attempt.state,
+      number: attempt.number,
+      maxAttempts: attempt.exam_max_attempts,
       startedAt: attempt.started_at,
       deadline: attempt.deadline,
       serverNow: this.#clock.now().toISOString(),

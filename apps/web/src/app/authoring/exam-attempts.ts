@@ -53,7 +53,7 @@ export class ExamAttempts implements OnInit {
   private readonly notifier = inject(Notifier);
   protected readonly examId = inject(ActivatedRoute).snapshot.paramMap.get('examId') ?? '';
 
-  protected readonly columns = ['learner', 'date', 'duration', 'score', 'result'];
+  protected readonly columns = ['learner', 'attempt', 'date', 'duration', 'score', 'result'];
   protected readonly formatDuration = formatDuration;
   protected readonly formatPercentage = formatPercentage;
   protected readonly exam = signal<Exam | null>(null);

@@ -43,6 +43,7 @@ function attempt(n: number, state: MyAttemptRow['state']): MyAttemptRow {
     attemptId: `00000000-0000-4000-8000-0000000000a${n}`,
     examId: EXAM_ID,
     examTitle: exam.title,
+    number: n,
     state,
     startedAt: '2026-11-22T10:00:00.000Z',
     deadline: '2026-11-22T10:30:00.000Z',

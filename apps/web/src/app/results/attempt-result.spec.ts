@@ -52,6 +52,8 @@ function graded(policy: AttemptResult['reviewPolicy']): AttemptView {
     examId: result.examId,
     examTitle: result.examTitle,
     state: 'submitted',
+    number: 1,
+    maxAttempts: null,
     startedAt: result.startedAt,
     deadline: null,
     serverNow: '2026-11-22T11:00:00.000Z',
@@ -103,6 +105,7 @@ describe('The result page', () => {
     expect(text(page.querySelector('[data-testid="score"] .percentage'))).toBe('75 %');
     expect(text(page.querySelector('[data-testid="score"] .points'))).toBe('6 of 8 points');
     expect(text(page.querySelector('[data-testid="verdict"]'))).toBe('Passed Pass mark 60 %');
+    expect(text(page.querySelector('.eyebrow'))).toBe('Result · Attempt 1');
     expect(text(page.querySelector('.details'))).toContain('12 min 5 s');
     // The app's one date format (the authoring pages use it too): no seconds.
     expect(text(page.querySelector('.details dd'))).toBe(

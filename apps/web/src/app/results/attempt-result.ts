@@ -6,7 +6,12 @@ import { Title } from '@angular/platform-browser';
 import { Router, RouterLink } from '@angular/router';
 import type { AttemptResult, ReviewChoice, ReviewQuestion } from '@assay/contracts';
 import { PRODUCT_NAME } from '../core/page-title-strategy';
-import { DateTimePipe, formatDuration, formatPercentage } from '../shared/formatting';
+import {
+  DateTimePipe,
+  formatAttemptNumber,
+  formatDuration,
+  formatPercentage,
+} from '../shared/formatting';
 import { LearnerApi } from '../shared/learner-api';
 import { MarkdownPipe } from '../shared/markdown';
 import { asApiError, problemMessage } from '../shared/problem';
@@ -31,6 +36,8 @@ export class AttemptResultPage implements OnInit {
   protected readonly state = signal<LoadState>('loading');
   protected readonly errorMessage = signal('');
   protected readonly result = signal<AttemptResult | null>(null);
+  /** "Attempt 2 of 3": which of the learner's attempts at the exam this was. */
+  protected readonly attemptNumber = signal('');
   protected readonly percent = formatPercentage;
   protected readonly duration = formatDuration;
 
@@ -63,6 +70,7 @@ export class AttemptResultPage implements OnInit {
         return;
       }
       this.result.set(attempt.result);
+      this.attemptNumber.set(formatAttemptNumber(attempt.number, attempt.maxAttempts));
       this.title.setTitle(`Result: ${attempt.result.examTitle} · ${PRODUCT_NAME}`);
       this.state.set('ready');
     } catch (error) {

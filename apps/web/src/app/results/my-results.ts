@@ -16,7 +16,7 @@ import {
 } from '@angular/material/table';
 import { RouterLink } from '@angular/router';
 import type { MyAttemptRow } from '@assay/contracts';
-import { DateTimePipe, formatPercentage } from '../shared/formatting';
+import { DateTimePipe, formatAttemptNumber, formatPercentage } from '../shared/formatting';
 import { LearnerApi } from '../shared/learner-api';
 import { problemMessage } from '../shared/problem';
 
@@ -58,6 +58,7 @@ export class MyResults implements OnInit {
   protected readonly nextCursor = signal<string | null>(null);
   protected readonly loadingMore = signal(false);
   protected readonly percent = formatPercentage;
+  protected readonly attemptNumber = formatAttemptNumber;
 
   ngOnInit(): void {
     void this.load();

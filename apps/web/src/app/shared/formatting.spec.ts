@@ -1,4 +1,4 @@
-import { formatDateTime } from './formatting';
+import { formatAttemptNumber, formatDateTime } from './formatting';
 
 /** Intl separates some parts with no-break or narrow no-break spaces. */
 const spaced = (text: string) => text.replace(/\s/g, ' ');
@@ -23,5 +23,13 @@ describe('formatDateTime', () => {
     expect(formatDateTime(null)).toBe('');
     expect(formatDateTime(undefined)).toBe('');
     expect(formatDateTime('not a date')).toBe('');
+  });
+});
+
+describe('formatAttemptNumber', () => {
+  it('counts against the limit when the exam has one', () => {
+    expect(formatAttemptNumber(2, 3)).toBe('Attempt 2 of 3');
+    expect(formatAttemptNumber(1, null)).toBe('Attempt 1');
+    expect(formatAttemptNumber(4)).toBe('Attempt 4');
   });
 });

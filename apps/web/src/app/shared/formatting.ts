@@ -15,6 +15,11 @@ export function plural(count: number, one: string, many: string): string {
   return `${count} ${count === 1 ? one : many}`;
 }
 
+/** Which attempt this is: "Attempt 2 of 3", or "Attempt 2" when the exam has no limit. */
+export function formatAttemptNumber(number: number, maxAttempts: number | null = null): string {
+  return maxAttempts === null ? `Attempt ${number}` : `Attempt ${number} of ${maxAttempts}`;
+}
+
 /** A duration for people: "45 s", "12 min 5 s", "1 h 3 min". */
 export function formatDuration(totalSeconds: number): string {
   const seconds = Math.max(0, Math.round(totalSeconds));

@@ -36,6 +36,8 @@ function attemptView(overrides: Partial<AttemptView> = {}): AttemptView {
     examId: '0f000000-0000-4000-8000-0000000000e1',
     examTitle: 'TypeScript fundamentals',
     state: 'in_progress',
+    number: 2,
+    maxAttempts: 3,
     startedAt: '2020-01-01T09:50:00.000Z',
     deadline: '2020-01-01T10:12:34.000Z',
     serverNow: SERVER_NOW,
@@ -175,6 +177,7 @@ describe('AttemptPlayer', () => {
 
     expect(text('#question-heading')).toBe('Question 1 of 3');
     expect(text('.progress-text')).toBe('1 of 3 answered');
+    expect(text('.eyebrow')).toBe('Exam in progress · Attempt 2 of 3');
     // Said once, by the heading that takes the focus and names the choices for screen readers.
     const page = (fixture.nativeElement as HTMLElement).textContent.replace(/\s+/g, ' ');
     expect(page.split('Question 1 of 3')).toHaveLength(2);

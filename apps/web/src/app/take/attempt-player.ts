@@ -29,7 +29,7 @@ import type {
 import { PRODUCT_NAME } from '../core/page-title-strategy';
 import { Notifier } from '../core/notifier';
 import { Confirmation } from '../shared/confirm-dialog';
-import { plural } from '../shared/formatting';
+import { formatAttemptNumber, plural } from '../shared/formatting';
 import { LearnerApi } from '../shared/learner-api';
 import { MarkdownPipe } from '../shared/markdown';
 import { asApiError, problemMessage } from '../shared/problem';
@@ -95,6 +95,10 @@ export class AttemptPlayer implements OnInit {
 
   protected readonly questions = computed(() => this.attempt()?.questions ?? []);
   protected readonly total = computed(() => this.questions().length);
+  protected readonly attemptNumber = computed(() => {
+    const attempt = this.attempt();
+    return attempt === null ? '' : formatAttemptNumber(attempt.number, attempt.maxAttempts);
+  });
   protected readonly question = computed<AttemptQuestion | undefined>(() => {
     const index = this.index();
     return index === null ? undefined : this.questions()[index];
