@@ -74,6 +74,16 @@ export async function seriousAccessibilityViolations(page: Page): Promise<AxeVio
 
 /** Fails with the list when axe finds any serious or critical violation on the page. */
 export async function expectAccessible(page: Page, what: string): Promise<void> {
+  // Colours are checked as they end up, not halfway through a transition (a switch to the dark
+  // theme fades backgrounds; axe once caught a checkbox at 2.5:1 on its way). Endless animations,
+  // such as a spinner's, are not waited for.
+  await page.evaluate(async () => {
+    await new Promise((resolve) => requestAnimationFrame(resolve));
+    const finite = document
+      .getAnimations()
+      .filter((animation) => animation.effect?.getComputedTiming().endTime !== Infinity);
+    await Promise.all(finite.map((animation) => animation.finished.catch(() => undefined)));
+  });
   const violations = await seriousAccessibilityViolations(page);
   assert.deepEqual(violations, [], `no serious or critical axe violations on ${what}`);
 }

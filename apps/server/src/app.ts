@@ -2,6 +2,7 @@ import type {
   FastifyPluginAsyncTypebox,
   TypeBoxTypeProvider,
 } from '@fastify/type-provider-typebox';
+import { AjvCompiler, type ValidatorFactory } from '@fastify/ajv-compiler';
 import Fastify from 'fastify';
 import type { Kysely } from 'kysely';
 import type { DestinationStream } from 'pino';
@@ -42,6 +43,36 @@ export interface BuildAppOptions {
 
 const maxBodyBytes = 1024 * 1024;
 
+const validatorPool = AjvCompiler();
+
+/** What Fastify hands a validator compiler, and what the pool's compilers take. */
+interface RouteSchemaDefinition {
+  readonly schema: unknown;
+  readonly httpPart?: string;
+}
+type ValidatorCompiler = (route: RouteSchemaDefinition) => unknown;
+type ValidatorOptions = NonNullable<Parameters<typeof validatorPool>[1]>;
+
+/**
+ * Fastify's validators, with one difference: a JSON body must have the types its schema names
+ * (`{"passMark": "80"}` or `{"disabled": 1}` is 400, not read as 80 or true). Query strings and
+ * path parameters are text, and are still read as their schema's types (`?limit=20`).
+ */
+function buildValidators(
+  externalSchemas: Parameters<typeof validatorPool>[0],
+  options: ValidatorOptions = {},
+): ValidatorCompiler {
+  // The pool's types call its result `(schema) => …`; it takes the route definition.
+  const compilerOf = (customOptions: ValidatorOptions['customOptions']) =>
+    validatorPool(externalSchemas, {
+      ...options,
+      customOptions,
+    } as ValidatorOptions) as unknown as ValidatorCompiler;
+  const forText = compilerOf(options.customOptions);
+  const forJson = compilerOf({ ...options.customOptions, coerceTypes: false });
+  return (route) => (route.httpPart === 'body' ? forJson : forText)(route);
+}
+
 /** Builds the whole application, ready to `listen` or `inject`. Never listens itself. */
 export async function buildApp(config: Config, options: BuildAppOptions = {}) {
   const app = Fastify({
@@ -53,6 +84,9 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}) {
     // Report every invalid field, not only the first, and refuse members a schema does not name
     // (Fastify's default drops them silently, so a typo such as `passmark` would look like success).
     ajv: { customOptions: { allErrors: true, removeAdditional: false } },
+    schemaController: {
+      compilersFactory: { buildValidator: buildValidators as unknown as ValidatorFactory },
+    },
     // Malformed URLs never reach a route; answer them as problem details too.
     frameworkErrors: (error, request, reply) => {
       sendProblem(reply, problemFromError(error, request));

@@ -478,6 +478,25 @@ describe('exams over HTTP: catalog and authoring', () => {
         url: `/api/exams/${exam.id}/edit`,
       });
       assert.notEqual(unchanged.json<{ title: string }>().title, 'Renamed');
+      // A JSON body keeps its types: a number in quotes or 1 for true is refused, not converted.
+      const mistyped = assertProblem(
+        await http.call('author', {
+          method: 'PATCH',
+          url: `/api/exams/${exam.id}`,
+          payload: { passMark: '80', shuffleQuestions: 1, title: 42 },
+        }),
+        400,
+        'validation_failed',
+      );
+      assert.deepEqual((mistyped.errors ?? []).map((error) => error.field).sort(), [
+        '/passMark',
+        '/shuffleQuestions',
+        '/title',
+      ]);
+      // A query string is text, read as its schema's types.
+      const page = await http.call('author', { method: 'GET', url: '/api/my/exams?limit=1' });
+      assert.equal(page.statusCode, 200);
+      assert.equal(page.json<{ items: unknown[] }>().items.length, 1);
       const question = assertProblem(
         await http.call('author', {
           method: 'POST',
