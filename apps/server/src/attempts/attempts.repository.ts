@@ -9,7 +9,6 @@ import type { PagePosition } from '../exams/page-cursor.ts';
 import { preparedQuery } from '../platform/prepared-query.ts';
 import type { QuestionSetStore } from './attempt-questions.ts';
 import type { AttemptsTable } from './attempt.tables.ts';
-import { limitOf } from '../platform/sql-limit.ts';
 
 // Written into the SQL, not bound: SQLite uses a partial index (`… where state = 'in_progress'`)
 // only when it sees the value as it plans, so with a bound value it planned the statement again
@@ -318,7 +317,7 @@ export class AttemptsRepository implements QuestionSetStore {
         .where('attempts.learner_issuer', '=', scope.learner.issuer);
     }
     if (scope.examId !== undefined) query = query.where('attempts.exam_id', '=', scope.examId);
-    return query.orderBy('attempts.deadline').limit(limitOf(limit)).execute();
+    return query.orderBy('attempts.deadline').limit(limit).execute();
   }
 
   /** A learner's attempts at any exam, newest first, keyset-paginated on (started_at, id). */
@@ -356,7 +355,7 @@ export class AttemptsRepository implements QuestionSetStore {
     return query
       .orderBy('attempts.started_at', 'desc')
       .orderBy('attempts.id', 'desc')
-      .limit(limitOf(limit))
+      .limit(limit)
       .execute();
   }
 
@@ -393,11 +392,7 @@ export class AttemptsRepository implements QuestionSetStore {
         ]),
       );
     }
-    return query
-      .orderBy('submitted_at', 'desc')
-      .orderBy('id', 'desc')
-      .limit(limitOf(limit))
-      .execute();
+    return query.orderBy('submitted_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
   }
 }
 

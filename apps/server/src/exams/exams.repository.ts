@@ -3,7 +3,6 @@ import type { ExamStatus, QuestionType } from '@assay/contracts';
 import type { Database } from '../platform/database-schema.ts';
 import type { ExamsTable } from './exam.tables.ts';
 import { containsPattern, type PagePosition } from './page-cursor.ts';
-import { limitOf } from '../platform/sql-limit.ts';
 
 /** The database the exams and attempts repositories work on. */
 export type ExamsDatabase = Database;
@@ -161,7 +160,7 @@ export class ExamsRepository {
     return query
       .orderBy('published_at', 'desc')
       .orderBy('id', 'desc')
-      .limit(limitOf(window.limit))
+      .limit(window.limit)
       .execute();
   }
 
@@ -205,11 +204,7 @@ export class ExamsRepository {
         ]),
       );
     }
-    return query
-      .orderBy('created_at', 'desc')
-      .orderBy('id', 'desc')
-      .limit(limitOf(window.limit))
-      .execute();
+    return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(window.limit).execute();
   }
 
   /** Applies `patch` if the exam's status is one of `inStatuses`; the updated row, or undefined. */
@@ -257,7 +252,7 @@ export class ExamsRepository {
       .selectFrom('attempts')
       .select('id')
       .where('exam_id', '=', examId)
-      .limit(limitOf(1))
+      .limit(1)
       .executeTakeFirst();
     return row !== undefined;
   }
@@ -297,7 +292,7 @@ export class ExamsRepository {
         .selectFrom('attempts')
         .select('id')
         .where('exam_id', '=', examId)
-        .limit(limitOf(1))
+        .limit(1)
         .executeTakeFirst();
       if (attempt === undefined && mode === 'delete_if_unattempted') {
         await trx.deleteFrom('exams').where('id', '=', examId).execute();
@@ -459,7 +454,6 @@ export class ExamsRepository {
 
 type Executor = Kysely<ExamsDatabase> | Transaction<ExamsDatabase>;
 
-/** Whether a database error is a foreign key violation (PostgreSQL 23503, SQLite 787). */
 /**
  * Whether a database error is a violation of the unique index `index` on `columns`: PostgreSQL
  * names the index; SQLite names the columns (`UNIQUE constraint failed: table.a, table.b`).
@@ -484,6 +478,7 @@ export function isUniqueViolation(
   );
 }
 
+/** Whether a database error is a foreign key violation (PostgreSQL 23503, SQLite 787). */
 export function isForeignKeyViolation(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;
   const { code, errcode } = error as { code?: unknown; errcode?: unknown };

@@ -3,7 +3,6 @@ import { sql, type Kysely, type Selectable } from 'kysely';
 import { containsPattern } from '../exams/page-cursor.ts';
 import type { AccountsTable, IdentityTables } from './identity-tables.ts';
 import type { Role } from './permissions.ts';
-import { limitOf } from '../platform/sql-limit.ts';
 
 /** A stored account. */
 export type AccountRow = Selectable<AccountsTable>;
@@ -144,7 +143,7 @@ export class AccountsRepository {
         ]),
       );
     }
-    return query.orderBy('username').orderBy('id').limit(limitOf(window.limit)).execute();
+    return query.orderBy('username').orderBy('id').limit(window.limit).execute();
   }
 
   /**

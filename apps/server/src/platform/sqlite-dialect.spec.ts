@@ -3,7 +3,7 @@ import { existsSync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { DatabaseSync } from 'node:sqlite';
+import { constants, DatabaseSync } from 'node:sqlite';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Kysely, sql } from 'kysely';
@@ -56,6 +56,49 @@ describe('NodeSqliteDialect', () => {
     assert.equal(synchronous.rows[0]?.synchronous, 1); // NORMAL
     const busy = await sql<{ timeout: number }>`pragma busy_timeout`.execute(db);
     assert.equal(busy.rows[0]?.timeout, 5000);
+  });
+
+  it('writes a whole-number LIMIT into the SQL, which SQLite then compiles only once', async () => {
+    const page = (limit: number) =>
+      db
+        .selectFrom('counters')
+        .select(['id', 'value'])
+        .where('value', '>', 0)
+        .orderBy('id', 'desc')
+        .limit(limit)
+        .compile();
+    const query = page(2);
+    assert.match(query.sql, / limit 2$/);
+    assert.deepEqual(query.parameters, [0]);
+    await db
+      .insertInto('counters')
+      .values([1, 2, 3].map((value) => ({ id: `limit-${String(value)}`, value })))
+      .execute();
+    assert.equal((await db.executeQuery(query)).rows.length, 2);
+    await db.deleteFrom('counters').where('id', 'like', 'limit-%').execute();
+
+    // Why: with the limit bound, SQLite compiles the statement again at every run.
+    const reference = new DatabaseSync(':memory:');
+    try {
+      reference.exec('create table counters (id text primary key, value integer not null)');
+      reference.exec("insert into counters values ('a', 1), ('b', 2), ('c', 3)");
+      let compilations = 0;
+      reference.setAuthorizer(() => {
+        compilations++;
+        return constants.SQLITE_OK;
+      });
+      const compilationsOver5Runs = (text: string, parameters: number[]) => {
+        const statement = reference.prepare(text);
+        const before = compilations;
+        for (let run = 0; run < 5; run++) assert.equal(statement.all(...parameters).length, 2);
+        return compilations - before;
+      };
+      assert.equal(compilationsOver5Runs(query.sql, [0]), 0);
+      const bound = query.sql.replace(/ limit 2$/, ' limit ?');
+      assert.ok(compilationsOver5Runs(bound, [0, 2]) > 0, 'SQLite no longer replans a bound limit');
+    } finally {
+      reference.close();
+    }
   });
 
   it('enforces foreign keys', async () => {
