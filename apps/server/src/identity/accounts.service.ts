@@ -156,11 +156,13 @@ export class AccountsService {
       [`signup:username:${canonicalLogin(input.username)}`, SIGN_UP_REFUSALS_PER_ACCOUNT],
       [`signup:email:${canonicalLogin(input.email)}`, SIGN_UP_REFUSALS_PER_ACCOUNT],
     ] as const;
-    await this.#limits.assertUnder(accountLimits);
+    const attempt = await this.#limits.reserve(accountLimits);
     try {
-      return await this.create({ ...input, role: DEFAULT_ROLE });
+      const account = await this.create({ ...input, role: DEFAULT_ROLE });
+      await attempt.release();
+      return account;
     } catch (error) {
-      if (error instanceof DomainError) await this.#limits.hit(accountLimits);
+      if (!(error instanceof DomainError)) await attempt.release();
       throw error;
     }
   }
@@ -168,6 +170,8 @@ export class AccountsService {
   /**
    * Checks a username-or-email and password. Failures count against the account (or the
    * login string, when there is no such account, so both cases look alike) and the address.
+   * Each attempt is counted before its password check and taken back when the password was
+   * right, so parallel attempts cannot outrun the limits.
    */
   async signIn(login: string, password: string, clientAddress: string): Promise<Account> {
     const canonical = canonicalLogin(login);
@@ -178,13 +182,13 @@ export class AccountsService {
       [accountKey, SIGN_IN_FAILURES_PER_ACCOUNT],
       [addressKey, SIGN_IN_FAILURES_PER_ADDRESS],
     ] as const;
-    await this.#limits.assertUnder(limits);
+    const attempt = await this.#limits.reserve(limits);
 
     const { valid, needsRehash } = await verifyPassword(password, row?.password_hash);
     if (row === undefined || !valid) {
-      await this.#limits.hit(limits);
       throw new DomainError('invalid_credentials', 'The username, email or password is incorrect.');
     }
+    await attempt.release();
     await this.#limits.reset(accountKey);
     if (row.disabled === 1) {
       throw new DomainError(

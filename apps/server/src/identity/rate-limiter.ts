@@ -24,6 +24,12 @@ export class RateLimitedError extends DomainError {
   }
 }
 
+/** Attempts counted by {@link RateLimiter.reserve}. */
+export interface Reservation {
+  /** Takes the attempts back (once): they do not count. */
+  release(): Promise<void>;
+}
+
 /**
  * Fixed-window limits kept in the database (`rate_limits`), so every instance sees the same
  * counts and no per-user state lives in memory.
@@ -37,23 +43,38 @@ export class RateLimiter {
     this.#now = now;
   }
 
-  /** Throws {@link RateLimitedError} when any of `keys` has reached its limit. */
-  async assertUnder(entries: readonly (readonly [string, Limit])[]): Promise<void> {
+  /**
+   * Counts one attempt against each key before the work it limits, and throws
+   * {@link RateLimitedError} (giving back what it counted) when any limit is already full.
+   * Counting and checking are one atomic statement per key, so parallel requests cannot all
+   * read "under the limit": at most `max` attempts per window get through, whether they end
+   * or are still running. The attempt stays counted unless the returned reservation is
+   * released (an attempt that turned out not to count, like a correct password).
+   */
+  async reserve(entries: readonly (readonly [string, Limit])[]): Promise<Reservation> {
     const now = this.#now();
+    const taken: (readonly [string, number])[] = [];
     let retryAfter = 0;
     for (const [key, limit] of entries) {
-      const state = await this.#repository.peek(key, now);
-      if (state !== undefined && state.count >= limit.max) {
+      const state = await this.#repository.hit(key, limit.windowSeconds, now);
+      if (state.count > limit.max) {
         retryAfter = Math.max(retryAfter, Math.ceil((state.resetsAt - now.getTime()) / 1000));
+      } else {
+        taken.push([key, state.resetsAt]);
       }
     }
-    if (retryAfter > 0) throw new RateLimitedError(retryAfter);
-  }
-
-  /** Counts one event against each key. */
-  async hit(entries: readonly (readonly [string, Limit])[]): Promise<void> {
-    const now = this.#now();
-    for (const [key, limit] of entries) await this.#repository.hit(key, limit.windowSeconds, now);
+    const reservation: Reservation = {
+      release: async () => {
+        for (const [key, resetsAt] of taken.splice(0)) {
+          await this.#repository.release(key, resetsAt);
+        }
+      },
+    };
+    if (retryAfter > 0) {
+      await reservation.release();
+      throw new RateLimitedError(retryAfter);
+    }
+    return reservation;
   }
 
   /**

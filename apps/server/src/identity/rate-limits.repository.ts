@@ -17,19 +17,6 @@ export class RateLimitsRepository {
     this.#db = db;
   }
 
-  /** The live count of `key`, or undefined when its window is over. */
-  async peek(key: string, now: Date): Promise<WindowCount | undefined> {
-    const row = await this.#db
-      .selectFrom('rate_limits')
-      .select(['count', 'expires_at'])
-      .where('key', '=', key)
-      .where('expires_at', '>', now.toISOString())
-      .executeTakeFirst();
-    return row === undefined
-      ? undefined
-      : { count: row.count, resetsAt: Date.parse(row.expires_at) };
-  }
-
   /** Adds one to `key`'s counter (a new window when the last one is over), atomically. */
   async hit(key: string, windowSeconds: number, now: Date): Promise<WindowCount> {
     const nowIso = now.toISOString();
@@ -48,6 +35,20 @@ export class RateLimitsRepository {
       .returning(['count', 'expires_at'])
       .executeTakeFirstOrThrow();
     return { count: row.count, resetsAt: Date.parse(row.expires_at) };
+  }
+
+  /**
+   * Takes back one count that {@link hit} added to the window ending at `resetsAt`; a window
+   * that has ended since (or was reset) is left alone.
+   */
+  async release(key: string, resetsAt: number): Promise<void> {
+    await this.#db
+      .updateTable('rate_limits')
+      .set({ count: sql<number>`rate_limits.count - 1` })
+      .where('key', '=', key)
+      .where('expires_at', '=', new Date(resetsAt).toISOString())
+      .where('count', '>', 0)
+      .execute();
   }
 
   async reset(key: string): Promise<void> {

@@ -5,7 +5,7 @@
  * own client addresses through X-Forwarded-For.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it, type TestContext } from 'node:test';
 
 import type { ProblemDetails } from '@assay/contracts';
 
@@ -155,6 +155,111 @@ describe('sign-in and sign-up at the embedded provider', () => {
         15 * 60,
       );
       assert.equal((await login(account.username, TEST_PASSWORD, '198.51.100.31')).status, 200);
+    });
+
+    describe('under parallel requests', () => {
+      // Every request is sent before any answer comes back: the count and the check must be
+      // one step, or all of them read "under the limit" and each gets a password check.
+      const parallelSignIns = async (
+        t: TestContext,
+        attempts: readonly { login: string; address: string }[],
+      ) => {
+        const browser = new Browser(server.baseUrl);
+        const { uid } = await openSignInPage(browser);
+        const calls = recordArgon2(t);
+        const responses = await Promise.all(
+          attempts.map(({ login, address }) =>
+            browser.postJson(
+              `/interaction/${uid}/login`,
+              { login, password: 'a wrong password' },
+              from(address),
+            ),
+          ),
+        );
+        const statuses = new Map<number, number>();
+        for (const response of responses) {
+          statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
+          await response.body?.cancel();
+        }
+        return { passwordChecks: calls.length, statuses: Object.fromEntries(statuses) };
+      };
+
+      it('100 at once for one account from one address: 5 password checks, then 429', async (t) => {
+        const account = await createAccount(server.app);
+        const attempts = Array.from({ length: 100 }, () => ({
+          login: account.username,
+          address: '198.51.100.60',
+        }));
+        assert.deepEqual(await parallelSignIns(t, attempts), {
+          passwordChecks: 5,
+          statuses: { 401: 5, 429: 95 },
+        });
+      });
+
+      it('60 at once for one account from 60 addresses: 5 password checks', async (t) => {
+        const account = await createAccount(server.app);
+        const attempts = Array.from({ length: 60 }, (_, i) => ({
+          login: account.email,
+          address: `198.51.101.${i + 1}`,
+        }));
+        assert.deepEqual(await parallelSignIns(t, attempts), {
+          passwordChecks: 5,
+          statuses: { 401: 5, 429: 55 },
+        });
+      });
+
+      it('60 at once for 60 usernames from one address: 20 password checks', async (t) => {
+        const attempts = Array.from({ length: 60 }, (_, i) => ({
+          login: `spread-${i}`,
+          address: '198.51.100.61',
+        }));
+        assert.deepEqual(await parallelSignIns(t, attempts), {
+          passwordChecks: 20,
+          statuses: { 401: 20, 429: 40 },
+        });
+      });
+
+      it('30 sign-ups at once probing one email from 30 addresses: 5 answers, then 429', async () => {
+        await createAccount(server.app, { username: 'crowded' });
+        const browser = new Browser(server.baseUrl);
+        const { uid } = await openSignInPage(browser, '?signup=1');
+        const responses = await Promise.all(
+          Array.from({ length: 30 }, (_, i) =>
+            browser.postJson(
+              `/interaction/${uid}/signup`,
+              {
+                username: `crowd-${i}`,
+                email: 'crowded@example.test',
+                displayName: 'C',
+                password: 'a perfectly fine passphrase',
+              },
+              from(`203.0.114.${i + 1}`),
+            ),
+          ),
+        );
+        const statuses = responses.map((response) => response.status).sort();
+        assert.deepEqual(statuses, [...Array<number>(5).fill(409), ...Array<number>(25).fill(429)]);
+      });
+    });
+
+    it('sign-in: a correct password does not count against its address', async () => {
+      const account = await createAccount(server.app);
+      const browser = new Browser(server.baseUrl);
+      const { uid } = await openSignInPage(browser);
+      const login = (name: string, password: string) =>
+        browser.postJson(
+          `/interaction/${uid}/login`,
+          { login: name, password },
+          from('198.51.100.62'),
+        );
+      for (let i = 0; i < 25; i++) {
+        const response = await login(account.username, TEST_PASSWORD);
+        assert.equal(response.status, 200, await response.clone().text());
+      }
+      for (let i = 0; i < 20; i++) {
+        assert.equal((await login(`after-${i}`, 'a wrong password')).status, 401);
+      }
+      await assertRateLimited(await login(account.username, TEST_PASSWORD), 15 * 60);
     });
 
     it('sign-up: at most 10 attempts an hour from one address, whatever their outcome', async () => {
