@@ -6,7 +6,11 @@
 import { Type, type Static } from 'typebox';
 import { EXAM_LIMITS, EntityId, QuestionType, ReviewPolicy, Timestamp } from './exams.ts';
 
-/** Lifecycle of an attempt: `in_progress` → `submitted` (by the learner) | `expired` (deadline). */
+/**
+ * Lifecycle of an attempt: `in_progress` → `submitted` (the learner submitted in time) |
+ * `expired` (its time ran out: the page's countdown reached zero, or a submit, save or visit came
+ * after the deadline, or nobody came back and the server graded it).
+ */
 export const AttemptState = Type.Enum(['in_progress', 'submitted', 'expired']);
 export type AttemptState = Static<typeof AttemptState>;
 
@@ -87,6 +91,17 @@ export const SaveAnswersResult = Type.Object(
   { additionalProperties: false },
 );
 export type SaveAnswersResult = Static<typeof SaveAnswersResult>;
+
+/**
+ * `POST /api/attempts/{attemptId}/submit` (the body is optional). `timeUp: true` when the client
+ * submits because its countdown reached zero rather than because the learner asked to: the
+ * attempt then ends as `expired`, as it would had the server graded it at the deadline.
+ */
+export const SubmitAttemptBody = Type.Union([
+  Type.Object({ timeUp: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
+  Type.Null(),
+]);
+export type SubmitAttemptBody = Static<typeof SubmitAttemptBody>;
 
 /** One question of a graded attempt as the review policy allows. */
 export const ReviewChoice = Type.Object(

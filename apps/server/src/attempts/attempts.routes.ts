@@ -8,6 +8,7 @@ import {
   MyAttemptPage,
   SaveAnswersBody,
   SaveAnswersResult,
+  SubmitAttemptBody,
 } from '@assay/contracts';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import {
@@ -144,8 +145,11 @@ export const attemptsRoutes: FastifyPluginAsyncTypebox<AttemptsRoutesOptions> = 
         description:
           'Grades on the server, records and answers the result as the review policy allows. ' +
           'Once only: a second or concurrent submit gets 409 `attempt_closed`. Past the ' +
-          'deadline the saved answers are graded and the attempt is `expired`. No body needed.',
+          'deadline the saved answers are graded and the attempt is `expired`. No body needed; ' +
+          'a client whose countdown reached zero sends `{"timeUp": true}`, which ends the ' +
+          'attempt as `expired` too.',
         params: AttemptParams,
+        body: SubmitAttemptBody,
         response: {
           200: AttemptResult,
           400: invalidRequest,
@@ -155,7 +159,8 @@ export const attemptsRoutes: FastifyPluginAsyncTypebox<AttemptsRoutesOptions> = 
         },
       },
     },
-    (request) => attempts.submitAttempt(actorOf(request), request.params.attemptId),
+    (request) =>
+      attempts.submitAttempt(actorOf(request), request.params.attemptId, request.body ?? null),
   );
 
   app.get(

@@ -9,6 +9,7 @@ import type {
   MyAttemptPage,
   SaveAnswersBody,
   SaveAnswersResult,
+  SubmitAttemptBody,
 } from '@assay/contracts';
 import { examNotFound, examNotPublished } from '../exams/exam-errors.ts';
 import type { ExamsRepository } from '../exams/exams.repository.ts';
@@ -31,7 +32,7 @@ import {
 } from './attempts.repository.ts';
 import {
   DEADLINE_GRACE_MS,
-  closingState,
+  closingOf,
   deadlineFor,
   durationSeconds,
   isPastDeadline,
@@ -213,13 +214,18 @@ export class AttemptsService {
 
   /**
    * `POST /api/attempts/{attemptId}/submit`: grades and records the attempt, once. A second
-   * submit (or one racing the first) gets `attempt_closed`. A submit past the deadline still
-   * grades what was saved, as `expired`.
+   * submit (or one racing the first) gets `attempt_closed`. A submit past the deadline, or one
+   * the client sends because its countdown reached zero (`timeUp`), still grades what was
+   * saved, as `expired`.
    */
-  async submitAttempt(actor: Actor, attemptId: string): Promise<AttemptResult> {
+  async submitAttempt(
+    actor: Actor,
+    attemptId: string,
+    body: SubmitAttemptBody = null,
+  ): Promise<AttemptResult> {
     const attempt = await this.#findOwnAttempt(actor, attemptId);
     if (attempt.state !== 'in_progress') throw attemptClosed(attempt.state);
-    const closed = await this.#close(attempt);
+    const closed = await this.#close(attempt, this.#clock.now(), body?.timeUp === true);
     if (closed === undefined) throw attemptClosed((await this.#reload(attemptId)).state);
     return resultOf(closed.attempt, closed.snapshot);
   }
@@ -321,18 +327,18 @@ export class AttemptsService {
 
   /**
    * Grades and closes an in-progress attempt once; undefined if it was already closed. Past
-   * the deadline it becomes `expired`, ending at its deadline; otherwise `submitted` now.
-   * First optimistically (read the answers, write the grade if nothing changed since the
-   * attempt was read: three statements in all), then, if a save or another close got in
-   * between, under the attempt's row lock.
+   * the deadline, or when the client's countdown reached zero (`timeUp`), it becomes `expired`,
+   * ending at its deadline; otherwise `submitted` now (`closingOf`). First optimistically (read
+   * the answers, write the grade if nothing changed since the attempt was read: three
+   * statements in all), then, if a save or another close got in between, under the attempt's
+   * row lock.
    */
   async #close(
     attempt: AttemptWithExam,
     now: Date = this.#clock.now(),
+    timeUp = false,
   ): Promise<{ attempt: AttemptWithExam; snapshot: GradedSnapshot } | undefined> {
-    const state = closingState(attempt.deadline, now, this.#graceMs);
-    const endedAt =
-      state === 'expired' && attempt.deadline !== null ? attempt.deadline : now.toISOString();
+    const { state, endedAt } = closingOf(attempt.deadline, now, this.#graceMs, timeUp);
     const ordered = await this.#questions.ofAttempt(attempt);
     let snapshot: GradedSnapshot | undefined;
     const grade = (answers: readonly StoredAnswer[]): AttemptClosing => {

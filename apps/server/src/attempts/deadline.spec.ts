@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
-  closingState,
+  closingOf,
   deadlineFor,
   durationSeconds,
   isPastDeadline,
@@ -35,11 +35,33 @@ describe('deadlines', () => {
     }
   });
 
-  it('closes late attempts as expired and timely ones as submitted', () => {
+  it('closes late attempts as expired at the deadline and timely ones as submitted now', () => {
     const deadline = '2026-11-22T10:30:00.000Z';
-    assert.equal(closingState(deadline, new Date('2026-11-22T10:29:00.000Z'), 0), 'submitted');
-    assert.equal(closingState(deadline, new Date('2026-11-22T10:31:00.000Z'), 0), 'expired');
-    assert.equal(closingState(null, new Date('2030-01-01T00:00:00.000Z'), 0), 'submitted');
+    const at = (now: string, timeUp = false) => closingOf(deadline, new Date(now), 2000, timeUp);
+    assert.deepEqual(at('2026-11-22T10:29:00.000Z'), {
+      state: 'submitted',
+      endedAt: '2026-11-22T10:29:00.000Z',
+    });
+    // Pressed just before zero, arriving inside the grace: the learner's submit.
+    assert.deepEqual(at('2026-11-22T10:30:01.000Z'), {
+      state: 'submitted',
+      endedAt: '2026-11-22T10:30:01.000Z',
+    });
+    assert.deepEqual(at('2026-11-22T10:31:00.000Z'), { state: 'expired', endedAt: deadline });
+    assert.deepEqual(
+      closingOf(null, new Date('2030-01-01T00:00:00.000Z'), 0, true).state,
+      'submitted',
+    );
+  });
+
+  it('closes as expired when the countdown reached zero, never ending later than now', () => {
+    const deadline = '2026-11-22T10:30:00.000Z';
+    const at = (now: string) => closingOf(deadline, new Date(now), 2000, true);
+    assert.deepEqual(at('2026-11-22T10:30:01.000Z'), { state: 'expired', endedAt: deadline });
+    assert.deepEqual(at('2026-11-22T10:29:59.500Z'), {
+      state: 'expired',
+      endedAt: '2026-11-22T10:29:59.500Z',
+    });
   });
 
   it('measures durations in whole seconds', () => {

@@ -40,15 +40,24 @@ export function overdueBefore(now: Date, graceMs: number = DEADLINE_GRACE_MS): s
 }
 
 /**
- * The state a closed attempt gets: `submitted` when the learner submitted in time, `expired`
- * when it was closed past its deadline (graded with what was saved, either way).
+ * How a closing attempt ends (graded with what was saved, either way): `expired`, at its
+ * deadline, when its time ran out — it is closed past the deadline plus grace, or the client says
+ * its countdown reached zero (`timeUp`), whenever that reaches the server; else `submitted`, now.
+ * The grace keeps a submit the learner pressed just before zero `submitted`, which is why the
+ * client's word is needed to tell a time-out inside the grace from it. Never later than `now`:
+ * a countdown that reached zero early on a skewed clock ends the attempt when it says so.
  */
-export function closingState(
+export function closingOf(
   deadline: string | null,
   now: Date,
   graceMs: number = DEADLINE_GRACE_MS,
-): 'submitted' | 'expired' {
-  return isPastDeadline(deadline, now, graceMs) ? 'expired' : 'submitted';
+  timeUp = false,
+): { state: 'submitted' | 'expired'; endedAt: string } {
+  const nowText = now.toISOString();
+  if (deadline === null || !(timeUp || isPastDeadline(deadline, now, graceMs))) {
+    return { state: 'submitted', endedAt: nowText };
+  }
+  return { state: 'expired', endedAt: Date.parse(deadline) < now.getTime() ? deadline : nowText };
 }
 
 /** Whole seconds from `startedAt` to `endedAt` (never negative). */

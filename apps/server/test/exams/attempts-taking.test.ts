@@ -407,6 +407,109 @@ describe('taking an exam over HTTP', () => {
       );
     });
 
+    it('records an attempt the page submits as its countdown reaches zero as expired, everywhere', async () => {
+      const exam = await createPublished(http, 'author', { timeLimitMinutes: 1 });
+      const attempt = await startAttempt(http, exam.id);
+      const [first] = rightAnswers(attempt);
+      assert.ok(first);
+      expectJson<SaveAnswersResult>(await save(http, 'learner', attempt.id, [first]), 200);
+      // The page's submit at zero reaches the server inside the grace after the deadline.
+      http.clock.advance(minute + graceMs / 2);
+      const result = expectJson<AttemptResult>(
+        await http.call('learner', {
+          method: 'POST',
+          url: `/api/attempts/${attempt.id}/submit`,
+          payload: { timeUp: true },
+        }),
+        200,
+      );
+      assert.deepEqual(
+        [result.state, result.score, result.submittedAt, result.durationSeconds],
+        ['expired', 2, attempt.deadline, 60],
+      );
+      const view = expectJson<AttemptView>(
+        await http.call('learner', { method: 'GET', url: `/api/attempts/${attempt.id}` }),
+        200,
+      );
+      assert.deepEqual([view.state, view.result?.state], ['expired', 'expired']);
+      const history = expectJson<MyAttemptPage>(
+        await http.call('learner', { method: 'GET', url: '/api/me/attempts' }),
+        200,
+      );
+      assert.equal(history.items.find((row) => row.attemptId === attempt.id)?.state, 'expired');
+      const results = expectJson<AuthorAttemptPage>(
+        await http.call('author', { method: 'GET', url: `/api/exams/${exam.id}/attempts` }),
+        200,
+      );
+      assert.deepEqual(
+        results.items.map((item) => [item.attemptId, item.state, item.submittedAt]),
+        [[attempt.id, 'expired', attempt.deadline]],
+      );
+    });
+
+    it('keeps a submit the learner pressed just before zero as submitted, inside the grace', async () => {
+      const exam = await createPublished(http, 'author', { timeLimitMinutes: 1 });
+      const attempt = await startAttempt(http, exam.id);
+      http.clock.advance(minute + graceMs / 2);
+      const result = expectJson<AttemptResult>(
+        await http.call('learner', {
+          method: 'POST',
+          url: `/api/attempts/${attempt.id}/submit`,
+          payload: { timeUp: false },
+        }),
+        200,
+      );
+      assert.deepEqual([result.state, result.durationSeconds], ['submitted', 61]);
+    });
+
+    it('ends a timed-out attempt the learner comes back to as expired, on reading or resuming', async () => {
+      const exam = await createPublished(http, 'author', { timeLimitMinutes: 1, maxAttempts: 3 });
+      const read = await startAttempt(http, exam.id, 'otherLearner');
+      http.clock.advance(minute + graceMs + 1);
+      const view = expectJson<AttemptView>(
+        await http.call('otherLearner', { method: 'GET', url: `/api/attempts/${read.id}` }),
+        200,
+      );
+      assert.deepEqual(
+        [view.state, view.result?.state, view.result?.submittedAt],
+        ['expired', 'expired', read.deadline],
+      );
+      const resumed = await startAttempt(http, exam.id, 'otherLearner');
+      http.clock.advance(minute + graceMs + 1);
+      const next = await startAttempt(http, exam.id, 'otherLearner');
+      assert.notEqual(next.id, resumed.id);
+      const history = expectJson<MyAttemptPage>(
+        await http.call('otherLearner', { method: 'GET', url: '/api/me/attempts' }),
+        200,
+      );
+      assert.deepEqual(
+        history.items
+          .filter((row) => row.examId === exam.id)
+          .map((row) => [row.attemptId, row.state]),
+        [
+          [next.id, 'in_progress'],
+          [resumed.id, 'expired'],
+          [read.id, 'expired'],
+        ],
+      );
+    });
+
+    it('refuses a submit body with anything but timeUp', async () => {
+      const exam = await createPublished(http);
+      const attempt = await startAttempt(http, exam.id);
+      for (const payload of [{ timeUp: 'yes' }, { reason: 'time_up' }]) {
+        assertProblem(
+          await http.call('learner', {
+            method: 'POST',
+            url: `/api/attempts/${attempt.id}/submit`,
+            payload,
+          }),
+          400,
+          'validation_failed',
+        );
+      }
+    });
+
     it('grades abandoned attempts when the learner opens their history', async () => {
       const exam = await createPublished(http, 'author', { timeLimitMinutes: 1 });
       const attempt = await startAttempt(http, exam.id, 'otherLearner');
