@@ -5,6 +5,7 @@ import { ExamsRepository } from './exams/exams.repository.ts';
 import { seedSampleExams } from './exams/sample-exams.ts';
 import { createDatabase } from './platform/db.ts';
 import { migrateToLatest } from './platform/migrations.ts';
+import { announceReady } from './ready-banner.ts';
 
 function loadConfigOrExit(): Config {
   try {
@@ -69,7 +70,7 @@ async function start(): Promise<void> {
   if (seeded > 0) app.log.info({ seeded }, `Added ${seeded} sample exams to the empty database`);
   closeOnSignals(app, config.shutdownTimeoutMs);
   const address = await app.listen({ port: config.port, host: config.host });
-  app.log.info({ address, publicUrl: config.publicUrl }, `Assay is listening on ${address}`);
+  await announceReady(app.log, config, db, address);
 }
 
 start().catch((error: unknown) => {

@@ -192,6 +192,18 @@ export class AccountsRepository {
     });
   }
 
+  /** Whether any enabled admin account exists. */
+  async hasEnabledAdmin(): Promise<boolean> {
+    const admin = await this.#db
+      .selectFrom('accounts')
+      .select('id')
+      .where('role', '=', 'admin')
+      .where('disabled', '=', 0)
+      .limit(1)
+      .executeTakeFirst();
+    return admin !== undefined;
+  }
+
   /** Every account, by username. */
   async list(): Promise<AccountRow[]> {
     return this.#db.selectFrom('accounts').selectAll().orderBy('username').execute();
