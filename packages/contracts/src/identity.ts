@@ -68,6 +68,11 @@ export const identityProblemCatalog = {
   user_not_found: { status: 404, title: 'The user does not exist' },
   /** The change would leave no enabled admin (demoting or disabling the last one). */
   last_admin: { status: 409, title: 'Assay needs at least one enabled admin' },
+  /**
+   * `/api/users` with an external identity provider (`OIDC_ISSUER`): accounts and roles live at
+   * the provider, so Assay has none to list or change. `issuer` names the provider.
+   */
+  accounts_external: { status: 404, title: 'Accounts are managed by the identity provider' },
 } as const satisfies Record<string, { readonly status: number; readonly title: string }>;
 
 /** The caller, as `GET /api/me` answers it. */
@@ -94,6 +99,11 @@ export const BffUser = Type.Object(
     displayName: Type.Union([Type.String(), Type.Null()]),
     roles: Type.Array(Type.String()),
     permissions: Type.Array(Type.String()),
+    /**
+     * The issuer of the external identity provider (`OIDC_ISSUER`) where accounts and roles are
+     * managed; absent when Assay manages them itself (the admin's Users page).
+     */
+    accountsManagedAt: Type.Optional(Type.String()),
   },
   { $id: 'BffUser', additionalProperties: false },
 );

@@ -412,6 +412,7 @@ export class Bff {
           displayName: principal.displayName ?? null,
           roles: [...(principal.roles ?? [])],
           permissions: [...principal.permissions],
+          ...(mode === 'external' && { accountsManagedAt: this.#options.issuer }),
         };
       },
     );

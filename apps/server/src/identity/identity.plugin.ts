@@ -1,8 +1,9 @@
 /*
  * Identity, wired: the embedded OpenID provider at /oidc (or an external issuer), the
  * `authenticate` plugin every feature relies on, the sign-in interaction endpoints, the BFF
- * for the web app, `GET /api/me` and (embedded mode, whose accounts they are) the admin's users
- * API. Housekeeping purges expired rows on a timer.
+ * for the web app, `GET /api/me` and the admin's users API (the embedded provider's accounts;
+ * with an external one it answers `accounts_external`). Housekeeping purges expired rows on a
+ * timer.
  */
 import { randomBytes } from 'node:crypto';
 
@@ -226,8 +227,11 @@ export const identityPlugin = fp<IdentityPluginOptions>(
         done();
       });
       await app.register(interactionRoutes, { embedded: provider, accounts, publicUrl });
-      await app.register(usersRoutes, { accounts });
     }
+    await app.register(usersRoutes, {
+      accounts,
+      externalIssuer: embedded === undefined ? identityConfig.issuer : undefined,
+    });
     await app.register((child, _options, done) => {
       bff.routes(child);
       done();

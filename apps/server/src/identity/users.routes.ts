@@ -8,12 +8,18 @@ import {
 } from '@assay/contracts';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 
+import { DomainError } from '../platform/errors.ts';
 import { problemResponse } from '../platform/openapi.ts';
 import type { AccountsService } from './accounts.service.ts';
 
 /** Options of the users routes. */
 export interface UsersRoutesOptions {
   readonly accounts: AccountsService;
+  /**
+   * Set with an external identity provider (`OIDC_ISSUER`), whose issuer this is: the accounts
+   * are the provider's, so every route answers `accounts_external` rather than an empty list.
+   */
+  readonly externalIssuer?: string | undefined;
 }
 
 const manage = PERMISSIONS.manageUsers;
@@ -24,9 +30,24 @@ const authProblems = {
   ),
   403: problemResponse(`The caller lacks \`${manage}\` (\`insufficient_permission\`)`),
 };
+const externalProblem = problemResponse(
+  'An external identity provider manages the accounts (`accounts_external`)',
+);
 
 /** The admin's users API: list and search accounts, change a role, disable or enable. */
-export const usersRoutes: FastifyPluginAsyncTypebox<UsersRoutesOptions> = (app, { accounts }) => {
+export const usersRoutes: FastifyPluginAsyncTypebox<UsersRoutesOptions> = (
+  app,
+  { accounts, externalIssuer },
+) => {
+  const refuseExternal = () => {
+    if (externalIssuer === undefined) return;
+    throw new DomainError(
+      'accounts_external',
+      `Accounts and roles are managed by the identity provider at ${externalIssuer}, not by Assay.`,
+      { issuer: externalIssuer },
+    );
+  };
+
   app.get(
     '/api/users',
     {
@@ -44,10 +65,12 @@ export const usersRoutes: FastifyPluginAsyncTypebox<UsersRoutesOptions> = (app, 
             'Bad query (`validation_failed`) or a cursor from elsewhere (`invalid_cursor`)',
           ),
           ...authProblems,
+          404: externalProblem,
         },
       },
     },
     (request, reply) => {
+      refuseExternal();
       reply.header('cache-control', 'no-store');
       return accounts.listPage(request.query);
     },
@@ -72,12 +95,16 @@ export const usersRoutes: FastifyPluginAsyncTypebox<UsersRoutesOptions> = (app, 
             'The body is empty, has an unknown field or a bad value (`validation_failed`)',
           ),
           ...authProblems,
-          404: problemResponse('No user with this id (`user_not_found`)'),
+          404: problemResponse(
+            'No user with this id (`user_not_found`), or an external identity provider manages ' +
+              'the accounts (`accounts_external`)',
+          ),
           409: problemResponse('No enabled admin would remain (`last_admin`)'),
         },
       },
     },
     (request, reply) => {
+      refuseExternal();
       reply.header('cache-control', 'no-store');
       return accounts.updateUser(request.params.userId, request.body);
     },

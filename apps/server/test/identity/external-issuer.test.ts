@@ -233,6 +233,7 @@ describe('external identity provider (OIDC_ISSUER set)', () => {
       displayName: 'Ada (external)',
       roles: [],
       permissions: ['take:exams', 'manage:exams'],
+      accountsManagedAt: external.issuer,
     });
   });
 
@@ -257,6 +258,44 @@ describe('external identity provider (OIDC_ISSUER set)', () => {
     // The provider accepts the request (a confirmation page), so the hint and URI are right.
     const page = await browser.request(endSession.href);
     assert.equal(page.status, 200, await page.clone().text());
+  });
+
+  it('tells an admin that the provider keeps the accounts, not an empty list of users', async () => {
+    const browser = new Browser(rolesApp.baseUrl);
+    await browser.navigate('/bff/login');
+    const user = (await (await browser.request('/bff/user')).json()) as {
+      permissions: string[];
+      accountsManagedAt?: string;
+    };
+    assert.ok(user.permissions.includes('manage:users'));
+    assert.equal(user.accountsManagedAt, external.issuer);
+
+    const list = await browser.request('/api/users');
+    assert.equal(list.status, 404);
+    assert.match(list.headers.get('content-type') ?? '', /^application\/problem\+json/);
+    const problem = (await list.json()) as { code: string; detail: string; issuer: string };
+    assert.equal(problem.code, 'accounts_external');
+    assert.equal(problem.issuer, external.issuer);
+    assert.ok(problem.detail.includes(external.issuer), problem.detail);
+
+    const change = await browser.request('/api/users/00000000-0000-4000-8000-000000000001', {
+      method: 'PATCH',
+      headers: {
+        'content-type': 'application/json',
+        'x-xsrf-token': browser.cookie('XSRF-TOKEN') ?? '',
+      },
+      body: JSON.stringify({ role: 'admin' }),
+    });
+    assert.equal(change.status, 404);
+    assert.equal(((await change.json()) as { code: string }).code, 'accounts_external');
+
+    // Asking still needs `manage:users`: a caller without it learns nothing more.
+    const anonymous = await fetch(`${rolesApp.baseUrl}/api/users`);
+    assert.equal(anonymous.status, 401);
+    const learner = await fetch(`${permissionsApp.baseUrl}/api/users`, {
+      headers: { authorization: `Bearer ${await clientCredentialsToken()}` },
+    });
+    assert.equal(learner.status, 403);
   });
 
   it('maps a roles claim to permissions (Keycloak style) for bearer and session callers', async () => {

@@ -503,7 +503,7 @@ describe('admin users API over HTTP', () => {
     const list = document.paths['/api/users']?.['get'];
     const update = document.paths['/api/users/{userId}']?.['patch'];
     for (const [operation, statuses] of [
-      [list, ['200', '400', '401', '403']],
+      [list, ['200', '400', '401', '403', '404']],
       [update, ['200', '400', '401', '403', '404', '409']],
     ] as const) {
       assert.ok(operation);
