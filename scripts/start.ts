@@ -35,15 +35,27 @@ function webBuildIsStale(): boolean {
 }
 
 if (webBuildIsStale()) {
-  console.log('Building the web app (first start, or its sources changed)…');
+  const first = !existsSync(builtIndex);
+  console.log(
+    first
+      ? 'Building the web app (first start; about a minute)…'
+      : 'Building the web app (its sources changed)…',
+  );
+  const started = performance.now();
+  // Angular's chunk table means nothing to someone starting Assay; it is shown only on failure.
   const build = spawnSync('npm', ['run', 'build', '--workspace', 'apps/web'], {
     cwd: root,
-    stdio: 'inherit',
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    maxBuffer: 64 * 1024 * 1024,
   });
   if (build.status !== 0) {
+    process.stdout.write(build.stdout);
+    process.stderr.write(build.stderr);
     console.error('The web app failed to build; see the output above.');
     process.exit(build.status ?? 1);
   }
+  console.log(`Built the web app in ${Math.round((performance.now() - started) / 1000)} s.`);
 }
 
 await import('../apps/server/src/server.ts');
