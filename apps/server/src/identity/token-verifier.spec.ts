@@ -15,6 +15,7 @@ import {
   TokenVerifierUnavailableError,
 } from './token-verifier.ts';
 import type { AccessTokenVerifierOptions, Principal } from './token-verifier.ts';
+import { malformedTokenCases, signCompact } from './testing/malformed-tokens.ts';
 
 const ISSUER = 'http://localhost:3000/oidc';
 const AUDIENCE = 'http://localhost:3000/api';
@@ -376,6 +377,41 @@ describe('AccessTokenVerifier', () => {
         const token = await sign(rsa, claims({ cnf }));
         await assert.rejects(verifier().verify(token), expectRefusal('invalid_claims'));
       }
+    });
+  });
+
+  describe('malformed tokens', () => {
+    it('refuses every malformed header member and claim type with its code, never another error', async () => {
+      const key = createPrivateKey({ key: await exportJWK(rsa.privateKey), format: 'jwk' });
+      const cases = malformedTokenCases({
+        key,
+        alg: 'RS256',
+        header: { alg: 'RS256', kid: rsa.kid, typ: 'at+jwt' },
+        claims: claims(),
+      });
+      assert.ok(cases.length > 200, String(cases.length));
+      const control = signCompact(
+        { key, alg: 'RS256', header: {}, claims: {} },
+        JSON.stringify({ alg: 'RS256', kid: rsa.kid, typ: 'at+jwt' }),
+        JSON.stringify(claims()),
+      );
+      assert.equal((await verifier({ cacheSize: 0 }).verify(control)).subject, 'account-1');
+      const missed: string[] = [];
+      for (const { name, token, code } of cases) {
+        try {
+          await verifier({ cacheSize: 0 }).verify(token);
+          missed.push(`${name}: accepted`);
+        } catch (error) {
+          if (!(error instanceof BearerTokenError) || error.code !== code) {
+            missed.push(
+              `${name}: ${String(error)}${error instanceof BearerTokenError ? ` (${error.code})` : ''}`,
+            );
+          } else {
+            assert.equal(error.rfc6750Error, 'invalid_token', name);
+          }
+        }
+      }
+      assert.deepEqual(missed, []);
     });
   });
 

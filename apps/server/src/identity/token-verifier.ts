@@ -177,6 +177,9 @@ export function remoteKeySet(
 // Header parameters that point at or carry a key. jose never uses them with a key resolver,
 // but a token that tries is hostile: refuse it outright rather than ignore the attempt.
 const KEY_BEARING_HEADERS = ['jwk', 'jku', 'x5u', 'x5c', 'x5t', 'x5t#S256'] as const;
+// Registered header parameters whose value must be a string (RFC 7515 §4.1, RFC 7519 §5),
+// checked before anything reads them: `"kid": null` once reached a `.length` and gave a 500.
+const STRING_HEADERS = ['alg', 'kid', 'typ', 'cty'] as const;
 const MAX_KID_LENGTH = 256;
 
 // RFC 9068 §2.2 required claims (jti too in the RFC; not required here, Auth0 and Okta omit it).
@@ -307,7 +310,16 @@ export class AccessTokenVerifier {
         throw new BearerTokenError('invalid_header', `The token header must not carry ${name}`);
       }
     }
-    if (header.kid !== undefined && header.kid.length > MAX_KID_LENGTH) {
+    for (const name of STRING_HEADERS) {
+      if (Object.hasOwn(header, name) && typeof header[name] !== 'string') {
+        throw new BearerTokenError('invalid_header', `The token header's ${name} is not a string`);
+      }
+    }
+    // RFC 7797 unencoded payloads are not for JWTs (§7); jose would ignore b64 outside crit.
+    if (Object.hasOwn(header, 'b64')) {
+      throw new BearerTokenError('invalid_header', 'The token header must not carry b64');
+    }
+    if (typeof header.kid === 'string' && header.kid.length > MAX_KID_LENGTH) {
       throw new BearerTokenError('invalid_header', 'The token names an unknown key');
     }
     const typeOk = typeof header.typ === 'string' && this.#types.has(normalizeTyp(header.typ));

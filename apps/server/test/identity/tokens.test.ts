@@ -1,9 +1,13 @@
 import assert from 'node:assert/strict';
+import { createPrivateKey } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
+import { isDeepStrictEqual } from 'node:util';
 
 import type { ProblemDetails } from '@assay/contracts';
 import { SignJWT, decodeJwt, decodeProtectedHeader, exportJWK, generateKeyPair } from 'jose';
 
+import { malformedTokenCases, signCompact } from '../../src/identity/testing/malformed-tokens.ts';
+import { createTestApp, LogCapture } from '../support/app.ts';
 import { accessTokenFor, createAccount, TEST_PASSWORD } from '../support/auth.ts';
 import {
   authorizationCodeTokens,
@@ -373,5 +377,54 @@ describe('tokens from the embedded provider, over real HTTP', () => {
       });
       assert.equal(fine.status, 200);
     });
+  });
+});
+
+describe('malformed bearer tokens on protected routes', () => {
+  it('each is a 401 with its code and WWW-Authenticate, and none is logged as an error', async (t) => {
+    const logs = new LogCapture();
+    const testApp = await createTestApp({ logs });
+    t.after(() => testApp.close());
+    const { app } = testApp;
+    const jwk = app.identity.keys?.current.privateJwks[0];
+    assert.ok(jwk?.alg === 'ES256');
+    const valid = await accessTokenFor(app, await createAccount(app));
+    const signing = {
+      key: createPrivateKey({ key: jwk, format: 'jwk' }),
+      alg: 'ES256' as const,
+      header: decodeProtectedHeader(valid),
+      claims: decodeJwt(valid),
+    };
+    const cases = malformedTokenCases(signing);
+    const control = signCompact(
+      signing,
+      JSON.stringify(signing.header),
+      JSON.stringify(signing.claims),
+    );
+
+    const wrong: string[] = [];
+    for (const url of ['/api/me', '/api/me/attempts']) {
+      const accepted = await app.inject({ url, headers: { authorization: `Bearer ${control}` } });
+      assert.equal(accepted.statusCode, 200, `${url}: ${accepted.body}`);
+      for (const { name, token, code } of cases) {
+        const response = await app.inject({ url, headers: { authorization: `Bearer ${token}` } });
+        const answer = {
+          status: response.statusCode,
+          code: response.json<Partial<ProblemDetails>>().code,
+          type: String(response.headers['content-type']).split(';')[0],
+          challenge:
+            /^Bearer realm="assay", error="invalid_token", error_description="[^"]+"$/.test(
+              String(response.headers['www-authenticate']),
+            ),
+        };
+        const expected = { status: 401, code, type: 'application/problem+json', challenge: true };
+        if (!isDeepStrictEqual(answer, expected)) {
+          wrong.push(`${url} ${name}: ${JSON.stringify(answer)}`);
+        }
+      }
+    }
+    assert.deepEqual(wrong, []);
+    const errors = logs.lines.filter((line) => Number(line['level']) >= 50);
+    assert.deepEqual(errors, [], 'nothing logged at error level');
   });
 });
