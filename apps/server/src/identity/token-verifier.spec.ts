@@ -415,6 +415,94 @@ describe('AccessTokenVerifier', () => {
     });
   });
 
+  describe('ID tokens where access tokens are typed JWT too', () => {
+    const jwtTyped = () => verifier({ accessTokenTypes: ['at+jwt', 'JWT'], cacheSize: 0 });
+    const CLIENT = 'assay-web';
+    // Claims as LemonLDAP::NG, Keycloak, Auth0 and Entra ID issue them (no signature tricks).
+    const idToken = (overrides: Record<string, unknown> = {}) =>
+      claims({
+        client_id: undefined,
+        aud: [CLIENT, AUDIENCE],
+        azp: CLIENT,
+        auth_time: NOW_S - 60,
+        nonce: 'n-0S6_WzA2Mj',
+        at_hash: 'HK6E_P6Dh8Y93mRNtsDB1Q',
+        sid: 'session-1',
+        permissions: undefined,
+        scope: undefined,
+        ...overrides,
+      });
+
+    it('refuses ID tokens by their ID-token-only claims', async () => {
+      for (const [why, payload] of [
+        ['LemonLDAP::NG (nonce, at_hash, azp in aud)', idToken()],
+        ['no nonce (at_hash)', idToken({ nonce: undefined })],
+        ['no at_hash (nonce)', idToken({ at_hash: undefined })],
+        ['hybrid flow (c_hash)', idToken({ nonce: undefined, at_hash: undefined, c_hash: 'x' })],
+        ['FAPI (s_hash)', idToken({ nonce: undefined, at_hash: undefined, s_hash: 'x' })],
+        [
+          'no hash, no nonce: azp among the audiences',
+          idToken({ nonce: undefined, at_hash: undefined }),
+        ],
+        [
+          'Keycloak (typ ID)',
+          idToken({ aud: AUDIENCE, nonce: undefined, at_hash: undefined, typ: 'ID' }),
+        ],
+        [
+          'a nonce with the API as the only audience',
+          idToken({ aud: AUDIENCE, at_hash: undefined }),
+        ],
+      ] as const) {
+        await assert.rejects(
+          jwtTyped().verify(await sign(rsa, payload, { typ: 'JWT' })),
+          expectRefusal('invalid_claims'),
+          why,
+        );
+      }
+    });
+
+    it('accepts the access tokens of the same providers', async () => {
+      for (const [why, payload] of [
+        [
+          'Keycloak (azp, auth_time, sid, session_state, typ Bearer)',
+          claims({
+            client_id: undefined,
+            aud: [AUDIENCE, 'account'],
+            azp: CLIENT,
+            auth_time: NOW_S - 60,
+            sid: 'session-1',
+            session_state: 'session-1',
+            typ: 'Bearer',
+            acr: '1',
+          }),
+        ],
+        [
+          'an older Keycloak (a nonce, typ Bearer)',
+          claims({ client_id: undefined, azp: CLIENT, typ: 'Bearer', nonce: 'n-0S6_WzA2Mj' }),
+        ],
+        [
+          'LemonLDAP::NG (client_id in aud, no azp)',
+          claims({ aud: [CLIENT, AUDIENCE], sid: 'session-1' }),
+        ],
+        [
+          'Auth0 default profile (azp, API and userinfo in aud)',
+          claims({
+            client_id: undefined,
+            aud: [AUDIENCE, 'https://tenant.eu.auth0.com/userinfo'],
+            azp: CLIENT,
+          }),
+        ],
+        [
+          'Entra ID, one app as client and API (azp is the API)',
+          claims({ client_id: undefined, aud: AUDIENCE, azp: AUDIENCE }),
+        ],
+      ] as const) {
+        const principal = await jwtTyped().verify(await sign(rsa, payload, { typ: 'JWT' }));
+        assert.equal(principal.subject, 'account-1', why);
+      }
+    });
+  });
+
   describe('cache', () => {
     it('skips signature verification for a token it has already verified', async () => {
       const cached = verifier();

@@ -149,7 +149,8 @@ export interface AccessTokenVerifierOptions {
   /**
    * Accepted `typ` headers (compared case-insensitively, `application/` prefix optional).
    * Default `['at+jwt']` (RFC 9068). Providers that type access tokens `JWT` (Keycloak) need
-   * `JWT` here; an ID token then differs from an access token only by its audience.
+   * `JWT` here; ID tokens, typed `JWT` too, are then told apart by their claims (see
+   * {@link idTokenMarker}).
    */
   readonly accessTokenTypes?: readonly string[];
   /** Claim with the caller's display name. Default `name`. */
@@ -182,9 +183,36 @@ const KEY_BEARING_HEADERS = ['jwk', 'jku', 'x5u', 'x5c', 'x5t', 'x5t#S256'] as c
 const STRING_HEADERS = ['alg', 'kid', 'typ', 'cty'] as const;
 const MAX_KID_LENGTH = 256;
 
+// Claims only ID tokens carry (OpenID Connect Core §2, §3.3.2.11; FAPI for s_hash): hashes
+// binding the ID token to the code, access token or state issued with it, and the client's
+// nonce. Older Keycloak releases copy the nonce into their access tokens, which they mark with
+// the claim `typ: Bearer` (their ID tokens say `typ: ID`): a nonce is tolerated there only.
+const ID_TOKEN_HASH_CLAIMS = ['at_hash', 'c_hash', 's_hash'] as const;
+
 // RFC 9068 §2.2 required claims (jti too in the RFC; not required here, Auth0 and Okta omit it).
 // `client_id` is required too, but may be spelled `azp` (Auth0, Keycloak): checked below.
 const REQUIRED_CLAIMS = ['iss', 'exp', 'aud', 'sub', 'iat'];
+
+/**
+ * Why `payload` is an ID token rather than an access token, or undefined when nothing says
+ * so: an ID-token-only claim (`at_hash`, `c_hash`, `s_hash`, or `nonce` outside a Keycloak
+ * access token), Keycloak's `typ: ID`, or an authorized party (`azp`) among the audiences
+ * other than the API itself — an ID token is addressed to its client, an access token to the
+ * API. (`client_id` in `aud` is no sign: LemonLDAP::NG puts it in its access tokens' `aud`.)
+ */
+export function idTokenMarker(payload: JWTPayload, apiAudience: string): string | undefined {
+  for (const claim of ID_TOKEN_HASH_CLAIMS) {
+    if (payload[claim] !== undefined) return claim;
+  }
+  const payloadTyp = payload['typ'];
+  const keycloakType = typeof payloadTyp === 'string' ? payloadTyp.toLowerCase() : undefined;
+  if (keycloakType === 'id') return 'typ';
+  if (payload['nonce'] !== undefined && keycloakType !== 'bearer') return 'nonce';
+  const { azp, aud } = payload;
+  const audiences = Array.isArray(aud) ? aud : [aud];
+  if (typeof azp === 'string' && azp !== apiAudience && audiences.includes(azp)) return 'azp';
+  return undefined;
+}
 
 function normalizeTyp(typ: string): string {
   const lower = typ.toLowerCase();
@@ -340,6 +368,13 @@ export class AccessTokenVerifier {
     }
     // Checked after the signature, so a forged token learns nothing from the answer.
     if (!typeOk) throw new BearerTokenError('invalid_claims', 'The token is not an access token');
+    const marker = idTokenMarker(payload, audience);
+    if (marker !== undefined) {
+      throw new BearerTokenError(
+        'invalid_claims',
+        `The token is an ID token (${marker}), not an access token`,
+      );
+    }
     // A token bound to a key (DPoP, mutual TLS: RFC 7800 `cnf`) is only valid with a proof of
     // that key, which this API does not check: taking it as a bearer token would undo the
     // binding for whoever stole it.
