@@ -1,4 +1,5 @@
 import { AttemptQuestion, AttemptView } from '@assay/contracts';
+import type { FastifySerializerCompiler } from 'fastify';
 import fastJson from 'fast-json-stringify';
 import { Type } from 'typebox';
 
@@ -39,3 +40,13 @@ export function serializeAttemptView(view: AttemptView): string {
   // `rest` is an object with at least its required members: `{…}`.
   return `${rest.slice(0, -1)},"questions":${questionsOf(view.questions)}}`;
 }
+
+/**
+ * The `serializerCompiler` of the routes that answer an {@link AttemptView}: their 2xx answers
+ * are serialized by {@link serializeAttemptView} as the route's own response serializer, so
+ * Fastify labels them JSON as it does every answer (a reply serializer leaves that to the
+ * route). Problems never come here: they are sent already serialized.
+ */
+export const attemptViewSerializerCompiler: FastifySerializerCompiler<unknown> = ({
+  httpStatus,
+}) => (httpStatus?.startsWith('2') === true ? serializeAttemptView : JSON.stringify);

@@ -18,7 +18,7 @@ import {
   invalidRequest,
 } from '../exams/route-support.ts';
 import { problemResponse } from '../platform/openapi.ts';
-import { serializeAttemptView } from './attempt-view-json.ts';
+import { attemptViewSerializerCompiler } from './attempt-view-json.ts';
 import type { AttemptsService } from './attempts.service.ts';
 
 /** Options of the attempts routes. */
@@ -47,6 +47,7 @@ export const attemptsRoutes: FastifyPluginAsyncTypebox<AttemptsRoutesOptions> = 
     '/api/exams/:examId/attempts',
     {
       config: { permission: take },
+      serializerCompiler: attemptViewSerializerCompiler,
       schema: {
         tags,
         summary: 'Start an attempt, or resume the one in progress',
@@ -76,7 +77,6 @@ export const attemptsRoutes: FastifyPluginAsyncTypebox<AttemptsRoutesOptions> = 
       return reply
         .status(created ? 201 : 200)
         .header('location', `/api/attempts/${attempt.id}`)
-        .serializer(serializeAttemptView)
         .send(attempt);
     },
   );
@@ -85,6 +85,7 @@ export const attemptsRoutes: FastifyPluginAsyncTypebox<AttemptsRoutesOptions> = 
     '/api/attempts/:attemptId',
     {
       config: { permission: take },
+      serializerCompiler: attemptViewSerializerCompiler,
       schema: {
         tags,
         summary: 'Get one of my attempts',
@@ -101,10 +102,7 @@ export const attemptsRoutes: FastifyPluginAsyncTypebox<AttemptsRoutesOptions> = 
         },
       },
     },
-    async (request, reply) => {
-      const attempt = await attempts.getAttempt(actorOf(request), request.params.attemptId);
-      return reply.serializer(serializeAttemptView).send(attempt);
-    },
+    (request) => attempts.getAttempt(actorOf(request), request.params.attemptId),
   );
 
   app.put(

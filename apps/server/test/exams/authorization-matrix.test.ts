@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { AttemptView, Exam } from '@assay/contracts';
-import type { InjectOptions } from 'fastify';
+import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import {
   CALLERS,
   assertNoAnswerKey,
@@ -82,6 +82,18 @@ const keyless: ReadonlySet<string> = new Set([
   'takerClient',
 ]);
 
+/** Every answer with a body says what it is: JSON, or problems as `application/problem+json`. */
+function headerMismatches(response: LightMyRequestResponse): string[] {
+  const type = String(response.headers['content-type']).split(';')[0];
+  const expectedType =
+    response.body === ''
+      ? 'undefined'
+      : response.statusCode >= 400
+        ? 'application/problem+json'
+        : 'application/json';
+  return type === expectedType ? [] : [`content-type ${type}, expected ${expectedType}`];
+}
+
 /** The problem code each refusal must carry. */
 const codeByStatus: Readonly<Record<number, string>> = {
   401: 'authorization_header_missing',
@@ -126,6 +138,9 @@ describe('authorization matrix: every route × every caller', () => {
         const scene = await makeScene(row.scene);
         const response = await http.call(caller, row.request(scene));
         const expected = row.expected[index];
+        for (const mismatch of headerMismatches(response)) {
+          mismatches.push(`${caller} (${String(response.statusCode)}): ${mismatch}`);
+        }
         if (keyless.has(caller)) {
           try {
             assertNoAnswerKey(response, `${row.route} as ${caller}`);
