@@ -5,7 +5,9 @@
  *   { config: { auth: 'optional' } }           → `request.principal` when credentials came
  * and anything else is public (`request.principal` is null). Credentials: a bearer token in
  * the Authorization header, or — without that header — the web app's BFF session cookie,
- * whose server-side access token goes through the very same verification.
+ * whose server-side access token goes through the very same verification. The answers of
+ * these routes carry `Vary: Authorization, Cookie` and — when a caller is required or was
+ * identified — `Cache-Control: no-store`, which a route may replace.
  */
 import { timingSafeEqual } from 'node:crypto';
 
@@ -74,6 +76,8 @@ export interface AuthenticateOptions {
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 const REALM = 'assay';
+/** The request headers that carry credentials, on which these routes' answers depend. */
+const VARY_CREDENTIALS = 'Authorization, Cookie';
 
 /** OpenAPI security schemes this plugin documents. */
 export const securitySchemes = {
@@ -147,6 +151,10 @@ export const authenticatePlugin = fp<AuthenticateOptions>(
       const permission = config.permission;
       const mode: AuthMode = permission !== undefined ? 'required' : (config.auth ?? 'required');
       const header = request.headers.authorization;
+      // What a route that asks who calls answers depends on the caller (results, answer keys,
+      // refusals): no cache may keep it unless the route says otherwise.
+      reply.header('vary', VARY_CREDENTIALS);
+      if (mode === 'required') reply.header('cache-control', 'no-store');
 
       let accessToken: string | undefined;
       if (header === undefined) {
@@ -173,6 +181,7 @@ export const authenticatePlugin = fp<AuthenticateOptions>(
             ? await verifier.verify(accessToken)
             : await verifier.verifyAuthorizationHeader(header);
         request.principal = toPrincipal(verified);
+        if (mode === 'optional') reply.header('cache-control', 'no-store');
       } catch (error) {
         if (error instanceof BearerTokenError) return sendBearerError(request, reply, error);
         if (error instanceof TokenVerifierUnavailableError) {

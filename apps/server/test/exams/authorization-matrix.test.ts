@@ -82,8 +82,17 @@ const keyless: ReadonlySet<string> = new Set([
   'takerClient',
 ]);
 
-/** Every answer with a body says what it is: JSON, or problems as `application/problem+json`. */
-function headerMismatches(response: LightMyRequestResponse): string[] {
+/** Routes anyone may call, whose answers do not depend on the caller (the rest do). */
+const PUBLIC_ROUTES: ReadonlySet<string> = new Set(['GET /api/exams', 'GET /api/exams/{id}']);
+
+/**
+ * What every answer carries whatever its status: a content type for any body (problems as
+ * `application/problem+json`), and — when the route depends on who calls — `no-store`, so no
+ * browser or shared cache keeps one caller's answer (an answer key, results), and a `Vary` on
+ * the credentials.
+ */
+function headerMismatches(route: string, response: LightMyRequestResponse): string[] {
+  const mismatches: string[] = [];
   const type = String(response.headers['content-type']).split(';')[0];
   const expectedType =
     response.body === ''
@@ -91,7 +100,16 @@ function headerMismatches(response: LightMyRequestResponse): string[] {
       : response.statusCode >= 400
         ? 'application/problem+json'
         : 'application/json';
-  return type === expectedType ? [] : [`content-type ${type}, expected ${expectedType}`];
+  if (type !== expectedType) mismatches.push(`content-type ${type}, expected ${expectedType}`);
+  if (!PUBLIC_ROUTES.has(route)) {
+    if (response.headers['cache-control'] !== 'no-store') {
+      mismatches.push(`cache-control ${String(response.headers['cache-control'])}`);
+    }
+    if (response.headers['vary'] !== 'Authorization, Cookie') {
+      mismatches.push(`vary ${String(response.headers['vary'])}`);
+    }
+  }
+  return mismatches;
 }
 
 /** The problem code each refusal must carry. */
@@ -138,7 +156,7 @@ describe('authorization matrix: every route × every caller', () => {
         const scene = await makeScene(row.scene);
         const response = await http.call(caller, row.request(scene));
         const expected = row.expected[index];
-        for (const mismatch of headerMismatches(response)) {
+        for (const mismatch of headerMismatches(row.route, response)) {
           mismatches.push(`${caller} (${String(response.statusCode)}): ${mismatch}`);
         }
         if (keyless.has(caller)) {

@@ -25,6 +25,9 @@ describe('tokens from the embedded provider, over real HTTP', () => {
     server = await startListeningApp({
       register: (app) => {
         app.get('/api/test-admin', { config: { permission: 'manage:users' } }, () => ({ ok: 1 }));
+        app.get('/api/test-optional', { config: { auth: 'optional' } }, (request) => ({
+          signedIn: request.principal !== null,
+        }));
         return Promise.resolve();
       },
     });
@@ -349,6 +352,35 @@ describe('tokens from the embedded provider, over real HTTP', () => {
         { session: [] },
       ]);
       assert.equal(document.paths['/api/test-admin']?.['get']?.['x-permission'], 'manage:users');
+    });
+  });
+
+  describe('caching of answers that depend on the caller', () => {
+    it('no-store when a caller is required or identified; Vary on the credentials always', async () => {
+      const account = await createAccount(server.app);
+      const bearer = { authorization: `Bearer ${await accessTokenFor(server.app, account)}` };
+      const seen = [];
+      for (const [path, headers] of [
+        ['/api/me', bearer],
+        ['/api/me', {}],
+        ['/api/test-optional', bearer],
+        ['/api/test-optional', {}],
+      ] as const) {
+        const response = await fetch(`${server.baseUrl}${path}`, { headers });
+        seen.push({
+          path,
+          status: response.status,
+          cacheControl: response.headers.get('cache-control'),
+          vary: response.headers.get('vary'),
+        });
+      }
+      const vary = 'Authorization, Cookie';
+      assert.deepEqual(seen, [
+        { path: '/api/me', status: 200, cacheControl: 'no-store', vary },
+        { path: '/api/me', status: 401, cacheControl: 'no-store', vary },
+        { path: '/api/test-optional', status: 200, cacheControl: 'no-store', vary },
+        { path: '/api/test-optional', status: 200, cacheControl: null, vary },
+      ]);
     });
   });
 
