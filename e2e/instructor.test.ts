@@ -215,23 +215,60 @@ describe('an instructor writes, publishes and follows an exam', () => {
     await page.setViewportSize({ width: 1280, height: 720 });
   });
 
-  it('publishes after confirmation, and locks the questions', async () => {
+  it('asks before leaving settings typed but not saved', async () => {
     const { page } = teacher;
+    await page.getByLabel('Time limit (minutes)').fill('25');
+    await page.getByLabel('Pass mark (%)').fill('70');
+    await page
+      .getByRole('navigation', { name: 'Breadcrumb' })
+      .getByRole('link', { name: 'My exams' })
+      .click();
+    const leave = page.getByRole('alertdialog', { name: 'Leave without saving?' });
+    await leave.waitFor();
+    await page.locator('.mdc-dialog--open:not(.mdc-dialog--opening)').waitFor();
+    await expectAccessible(page, 'the question before leaving unsaved settings');
+    await leave.getByRole('button', { name: 'Stay' }).click();
+    await leave.waitFor({ state: 'detached' });
+    assert.equal(new URL(page.url()).pathname, `/authoring/${examId}`);
+    assert.equal(await page.getByLabel('Pass mark (%)').inputValue(), '70');
+  });
+
+  it('publishes after confirmation with the settings on screen, and locks the questions', async () => {
+    const { page } = teacher;
+    // The time limit and pass mark typed above are still unsaved: publishing saves them first.
     await page.getByRole('button', { name: 'Publish', exact: true }).click();
     const dialog = page.getByRole('alertdialog', { name: 'Publish this exam?' });
     await dialog.waitFor();
+    await dialog.getByText('Your changes to the settings are saved first').waitFor();
     // Axe measures colours, so let the dialog finish fading in.
     await page.locator('.mdc-dialog--open:not(.mdc-dialog--opening)').waitFor();
     await expectAccessible(page, 'the publish confirmation');
-    await dialog.getByRole('button', { name: 'Publish' }).click();
-    await expectNotice(page, /Exam published/);
+    await dialog.getByRole('button', { name: 'Save and publish', exact: true }).click();
+    await expectNotice(page, /exam published/i);
     await page.getByText('Published', { exact: true }).waitFor();
+    const live = await page.context().request.get(`${server.url}/api/exams/${examId}/edit`);
+    assert.equal(live.status(), 200);
+    const settings = (await live.json()) as { timeLimitMinutes: number; passMark: number };
+    assert.deepEqual(
+      { timeLimitMinutes: settings.timeLimitMinutes, passMark: settings.passMark },
+      { timeLimitMinutes: 25, passMark: 70 },
+      'the exam went live with the settings on screen',
+    );
     await page.getByText('Unpublish to edit questions').waitFor();
     assert.equal(await page.getByRole('button', { name: /^Edit question/ }).count(), 0);
     await expectAccessible(page, 'the published exam');
     await screenshot(page, 'instructor-published');
 
+    // Leaving the page itself (reload, another address) with a change unsaved: the browser asks.
+    await page.getByLabel('Title', { exact: true }).fill(`${examTitle} (draft title)`);
+    const asked = new Promise<string>((resolve) => {
+      page.once('dialog', (dialog) => {
+        resolve(dialog.type());
+        void dialog.accept();
+      });
+    });
     await page.goto(`${server.url}/authoring`);
+    assert.equal(await asked, 'beforeunload');
     const row = page.getByRole('row', { name: new RegExp(examTitle) });
     await row.getByText('Published').waitFor();
     await row.getByRole('cell', { name: '3', exact: true }).waitFor();

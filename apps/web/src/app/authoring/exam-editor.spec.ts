@@ -181,6 +181,68 @@ describe('The exam editor', () => {
     expect(await loader().getAllHarnesses(MatButtonHarness.with({ text: 'Edit' }))).toEqual([]);
   });
 
+  it('saves settings typed but not saved before publishing, so the exam goes live with them', async () => {
+    const exam = makeExam([makeQuestion(1)]);
+    await open(exam);
+    await (await inputLabelled('Time limit (minutes)')).setValue('25');
+    await (await inputLabelled('Pass mark (%)')).setValue('70');
+    expect(fixture.componentInstance.hasUnsavedChanges()).toBe(true);
+
+    await (await button('Publish')).click();
+    const dialog =
+      await TestbedHarnessEnvironment.documentRootLoader(fixture).getHarness(MatDialogHarness);
+    expect(await dialog.getContentText()).toContain('Your changes to the settings are saved first');
+    await (await dialog.getHarness(MatButtonHarness.with({ text: 'Save and publish' }))).click();
+    await settle();
+
+    const save = http.expectOne({ method: 'PATCH', url: `/api/exams/${examId}` });
+    expect(save.request.body).toMatchObject({ timeLimitMinutes: 25, passMark: 70 });
+    // Not published before the settings are.
+    http.expectNone(`/api/exams/${examId}/publish`);
+    const saved = { ...exam, timeLimitMinutes: 25, passMark: 70 };
+    save.flush(saved);
+    await settle();
+    http.expectOne(`/api/exams/${examId}/publish`).flush({ ...saved, status: 'published' });
+    await settle();
+
+    expect(root().textContent).toContain('Unpublish to edit questions');
+    expect(fixture.componentInstance.hasUnsavedChanges()).toBe(false);
+  });
+
+  it('refuses to publish settings that cannot be saved, and shows what to fix', async () => {
+    await open(makeExam([makeQuestion(1)]));
+    await (await inputLabelled('Pass mark (%)')).setValue('150');
+
+    await (await button('Publish')).click();
+    await settle();
+
+    expect(
+      await TestbedHarnessEnvironment.documentRootLoader(fixture).getAllHarnesses(MatDialogHarness),
+    ).toEqual([]);
+    http.expectNone({ method: 'PATCH' });
+    http.expectNone(`/api/exams/${examId}/publish`);
+    expect(document.activeElement?.getAttribute('formcontrolname')).toBe('passMark');
+    expect(document.body.textContent).toContain('Fix the settings marked in red, then publish.');
+  });
+
+  it('knows when settings or a question are typed but not saved', async () => {
+    await open(makeExam([makeQuestion(1)]));
+    const page = fixture.componentInstance;
+    expect(page.hasUnsavedChanges()).toBe(false);
+
+    const title = await inputLabelled('Title');
+    await title.setValue('Another title');
+    expect(page.hasUnsavedChanges()).toBe(true);
+    await title.setValue('TypeScript Advanced Exam');
+    expect(page.hasUnsavedChanges()).toBe(false);
+
+    await (await button('Add question')).click();
+    await settle();
+    expect(page.hasUnsavedChanges()).toBe(false);
+    await (await inputLabelled('Question')).setValue('Is `unknown` a top type?');
+    expect(page.hasUnsavedChanges()).toBe(true);
+  });
+
   it('moves a question up with a button, saving the new order on the server', async () => {
     const [first, second, third] = [makeQuestion(1), makeQuestion(2), makeQuestion(3)];
     await open(makeExam([first, second, third]));

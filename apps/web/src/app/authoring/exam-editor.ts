@@ -8,6 +8,7 @@ import {
   computed,
   inject,
   signal,
+  viewChild,
 } from '@angular/core';
 import { MatAnchor, MatButton } from '@angular/material/button';
 import { MatProgressBar } from '@angular/material/progress-bar';
@@ -18,6 +19,7 @@ import { ApiError } from '../core/http/api-error';
 import { Notifier } from '../core/notifier';
 import { Confirmation } from '../shared/confirm-dialog';
 import { MarkdownPipe } from '../shared/markdown';
+import { warnBeforeUnload, type WithUnsavedChanges } from '../shared/unsaved-changes';
 import { AuthoringApi } from './authoring-api';
 import { ExamSettings } from './exam-settings';
 import { StatusChip } from './status-chip';
@@ -53,7 +55,7 @@ type Editing = string | null;
   styleUrl: './exam-editor.scss',
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
-export class ExamEditor implements OnInit {
+export class ExamEditor implements OnInit, WithUnsavedChanges {
   private readonly api = inject(AuthoringApi);
   private readonly notifier = inject(Notifier);
   private readonly confirmation = inject(Confirmation);
@@ -68,6 +70,8 @@ export class ExamEditor implements OnInit {
   protected readonly editing = signal<Editing>(null);
   /** Shown after a publish attempt that the rules (the client's or the server's) refused. */
   protected readonly publishIssues = signal<readonly PublishIssue[]>([]);
+  private readonly settings = viewChild(ExamSettings);
+  private readonly questionEditor = viewChild(QuestionEditor);
 
   protected readonly questionsEditable = computed(() => this.exam()?.status === 'draft');
   protected readonly canAddQuestion = computed(
@@ -85,8 +89,20 @@ export class ExamEditor implements OnInit {
     return byQuestion;
   });
 
+  constructor() {
+    warnBeforeUnload(() => this.hasUnsavedChanges());
+  }
+
   ngOnInit(): void {
     void this.load();
+  }
+
+  /** Settings or a question typed but not saved (the route asks before leaving them). */
+  hasUnsavedChanges(): boolean {
+    return (
+      this.settings()?.hasUnsavedChanges() === true ||
+      this.questionEditor()?.hasUnsavedChanges() === true
+    );
   }
 
   private async load(): Promise<void> {
@@ -168,9 +184,23 @@ export class ExamEditor implements OnInit {
     this.focusAfterRender(`move-${atEdge ? other : direction}-${question.id}`);
   }
 
+  /**
+   * Publishes the exam as the page shows it: settings typed but not saved are saved first (an
+   * exam going live with a time limit or pass mark other than the one on screen would be a
+   * surprise), and an unsaved question stops it.
+   */
   protected async publish(): Promise<void> {
     const exam = this.exam();
     if (!exam) return;
+    if (this.questionEditor()?.hasUnsavedChanges()) {
+      this.notifier.error('Save or cancel the question you are editing, then publish.');
+      return;
+    }
+    const settings = this.settings()?.settingsToSave() ?? 'none';
+    if (settings === 'invalid') {
+      this.notifier.error('Fix the settings marked in red, then publish.');
+      return;
+    }
     const issues = examIssues(exam.questions);
     this.publishIssues.set(issues);
     if (issues.length) {
@@ -180,12 +210,17 @@ export class ExamEditor implements OnInit {
     const confirmed = await this.confirmation.ask({
       title: 'Publish this exam?',
       message:
+        (settings === 'none' ? '' : 'Your changes to the settings are saved first. ') +
         'It appears in the catalog and learners can start it. Its questions cannot change while ' +
         'it is published.',
-      confirmLabel: 'Publish',
+      confirmLabel: settings === 'none' ? 'Publish' : 'Save and publish',
     });
     if (!confirmed) return;
-    const published = await this.run(() => this.api.publish(this.examId), {
+    const publishWithSettings = async (): Promise<Exam> => {
+      if (settings !== 'none') this.exam.set(await this.api.updateExam(this.examId, settings));
+      return this.api.publish(this.examId);
+    };
+    const published = await this.run(publishWithSettings, {
       exam_not_publishable: async (error) => {
         // The server's rules have the last word: show what it found, per question, on the
         // questions as they are now (another tab may have changed them).
@@ -198,7 +233,14 @@ export class ExamEditor implements OnInit {
         this.focusAfterRender('publish-issues');
       },
     });
-    if (published) this.notifier.confirm('Exam published — it is in the catalog now');
+    if (published) {
+      this.editing.set(null);
+      this.notifier.confirm(
+        settings === 'none'
+          ? 'Exam published — it is in the catalog now'
+          : 'Settings saved and exam published — it is in the catalog now',
+      );
+    }
   }
 
   protected async unpublish(): Promise<void> {

@@ -119,26 +119,54 @@ export class ExamSettings implements OnInit {
     });
   }
 
+  /** Whether the form shows settings other than the exam's saved ones. */
+  hasUnsavedChanges(): boolean {
+    if (this.form.disabled) return false;
+    const body = this.body();
+    const exam = this.exam();
+    return (Object.keys(body) as (keyof typeof body)[]).some((key) => body[key] !== exam[key]);
+  }
+
+  /**
+   * For an action that needs the settings saved first (publishing): the settings to save,
+   * `'none'` when the form shows the saved ones, or `'invalid'` once the form shows what to fix.
+   */
+  settingsToSave(): UpdateExamBody | 'none' | 'invalid' {
+    if (!this.hasUnsavedChanges()) return 'none';
+    if (this.form.invalid) {
+      this.showErrors();
+      return 'invalid';
+    }
+    return this.body();
+  }
+
   protected submit(): void {
     if (this.form.invalid) {
-      this.form.markAllAsTouched();
-      afterNextRender(
-        () =>
-          this.host.nativeElement
-            .querySelector<HTMLElement>('input.ng-invalid, textarea.ng-invalid')
-            ?.focus(),
-        { injector: this.injector },
-      );
+      this.showErrors();
       return;
     }
+    this.save.emit(this.body());
+  }
+
+  private body(): Required<UpdateExamBody> {
     const value = this.form.getRawValue();
-    this.save.emit({
+    return {
       ...value,
       timeLimitMinutes: optionalNumber(value.timeLimitMinutes),
       maxAttempts: optionalNumber(value.maxAttempts),
-      passMark: value.passMark,
-    });
-    this.form.markAsPristine();
+    };
+  }
+
+  /** Marks every field and takes the user to the first one that needs fixing. */
+  private showErrors(): void {
+    this.form.markAllAsTouched();
+    afterNextRender(
+      () =>
+        this.host.nativeElement
+          .querySelector<HTMLElement>('input.ng-invalid, textarea.ng-invalid')
+          ?.focus(),
+      { injector: this.injector },
+    );
   }
 }
 

@@ -19,6 +19,7 @@ import { EXAM_LIMITS } from '@assay/contracts';
 import { ApiError } from '../core/http/api-error';
 import { Notifier } from '../core/notifier';
 import { DateTimePipe, plural } from '../shared/formatting';
+import { warnBeforeUnload, type WithUnsavedChanges } from '../shared/unsaved-changes';
 import { AuthoringApi } from './authoring-api';
 import { required } from './required';
 import { StatusChip } from './status-chip';
@@ -43,7 +44,7 @@ import { StatusChip } from './status-chip';
   styleUrl: './my-exams.scss',
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
-export class MyExams implements OnInit {
+export class MyExams implements OnInit, WithUnsavedChanges {
   private readonly api = inject(AuthoringApi);
   private readonly notifier = inject(Notifier);
   private readonly router = inject(Router);
@@ -69,8 +70,18 @@ export class MyExams implements OnInit {
     }),
   });
 
+  constructor() {
+    warnBeforeUnload(() => this.hasUnsavedChanges());
+  }
+
   ngOnInit(): void {
     void this.loadPage(null);
+  }
+
+  /** A new exam typed into the form but not created. */
+  hasUnsavedChanges(): boolean {
+    const { title, description } = this.newExam.getRawValue();
+    return this.creating() && (title.trim() !== '' || description.trim() !== '');
   }
 
   protected async loadMore(): Promise<void> {
@@ -104,6 +115,8 @@ export class MyExams implements OnInit {
     this.busy.set(true);
     try {
       const exam = await this.api.createExam(this.newExam.getRawValue());
+      this.creating.set(false);
+      this.newExam.reset();
       this.notifier.confirm('Draft created — now add its questions');
       await this.router.navigate(['/authoring', exam.id]);
     } catch (error) {

@@ -75,6 +75,8 @@ export class QuestionEditor implements OnInit {
   private readonly heading = viewChild.required<ElementRef<HTMLElement>>('heading');
   private readonly host = inject<ElementRef<HTMLElement>>(ElementRef);
   private readonly injector = inject(Injector);
+  /** The form's value as opened, to tell whether anything was changed since. */
+  private opened = '';
 
   protected readonly form = new FormGroup({
     type: new FormControl<QuestionType>('single_choice', { nonNullable: true }),
@@ -122,6 +124,12 @@ export class QuestionEditor implements OnInit {
       this.choices.push(choiceForm('', false));
       this.choices.push(choiceForm('', false));
     }
+    this.opened = JSON.stringify(this.form.getRawValue());
+  }
+
+  /** Whether the question differs from what was opened (saved, or blank for a new one). */
+  hasUnsavedChanges(): boolean {
+    return JSON.stringify(this.form.getRawValue()) !== this.opened;
   }
 
   protected get choices(): FormArray<ChoiceForm> {
