@@ -313,14 +313,44 @@ describe('an instructor writes, publishes and follows an exam', () => {
       .waitFor();
   });
 
-  it("shows the instructor the learner's attempt", async () => {
+  it('lets the learner try again and miss the pass mark', async () => {
+    const { page } = student;
+    await page.goto(`${server.url}/exams/${examId}`);
+    await page.getByRole('button', { name: /^Start/ }).click();
+    await page.waitForURL(/\/attempts\/[0-9a-f-]{36}$/);
+    // Every answer wrong: 0 of 3, under the pass mark of 70 %.
+    const wrong: Record<string, () => Promise<void>> = {
+      'typeof null': () => page.getByRole('radio', { name: '"null"' }).check(),
+      'valid TypeScript': () => page.getByRole('radio', { name: 'True' }).check(),
+      primitive: () => page.getByRole('checkbox', { name: 'object' }).check(),
+    };
+    for (let i = 0; i < 3; i++) {
+      const text = (await page.locator('#question-text').textContent()) ?? '';
+      const answer = Object.entries(wrong).find(([key]) => text.includes(key));
+      assert.ok(answer, `an answer for "${text}"`);
+      await answer[1]();
+      await page.getByRole('button', { name: i < 2 ? 'Next' : 'Review answers' }).click();
+    }
+    await page.getByRole('button', { name: 'Submit exam' }).click();
+    const confirm = page.getByRole('alertdialog').or(page.getByRole('dialog'));
+    if (await confirm.isVisible().catch(() => false)) {
+      await confirm.getByRole('button', { name: /^Submit/ }).click();
+    }
+    await page.waitForURL(/\/attempts\/[0-9a-f-]{36}\/result$/);
+    await page.getByText('Not passed', { exact: true }).first().waitFor();
+  });
+
+  it("shows the instructor the learner's attempts, in the learner's words", async () => {
     const { page } = teacher;
     await page.goto(`${server.url}/authoring/${examId}/attempts`);
     await page.getByRole('heading', { level: 1, name: /Attempts/ }).waitFor();
-    const row = page.getByRole('row', { name: new RegExp(learner.displayName) });
-    await row.waitFor();
-    await row.getByText('Passed').waitFor();
-    await row.getByText('3 / 3').waitFor();
+    const rows = page.getByRole('row', { name: new RegExp(learner.displayName) });
+    const passed = rows.filter({ hasText: '3 / 3' });
+    await passed.getByText('Passed', { exact: true }).waitFor();
+    // The learner read "Not passed"; the instructor reads the same words.
+    const missed = rows.filter({ hasText: '0 / 3' });
+    await missed.getByText('Not passed', { exact: true }).waitFor();
+    assert.equal(await page.getByText(/\bfailed\b/i).count(), 0);
     await expectAccessible(page, 'the attempts at the exam');
     await screenshot(page, 'instructor-attempts');
 
@@ -328,7 +358,7 @@ describe('an instructor writes, publishes and follows an exam', () => {
     await page.goto(`${server.url}/authoring`);
     await page
       .getByRole('row', { name: new RegExp(examTitle) })
-      .getByRole('link', { name: `1 attempt at ${examTitle}` })
+      .getByRole('link', { name: `2 attempts at ${examTitle}` })
       .waitFor();
     assert.deepEqual(unexpectedProblems(teacher.problems), []);
   });

@@ -18,7 +18,12 @@ import { ActivatedRoute, RouterLink } from '@angular/router';
 import type { AuthorAttemptRow, Exam } from '@assay/contracts';
 import { ApiError } from '../core/http/api-error';
 import { Notifier } from '../core/notifier';
-import { DateTimePipe, formatDuration, formatPercentage } from '../shared/formatting';
+import {
+  DateTimePipe,
+  formatDuration,
+  formatOutcome,
+  formatPercentage,
+} from '../shared/formatting';
 import { AuthoringApi } from './authoring-api';
 import { StatusChip } from './status-chip';
 
@@ -56,6 +61,7 @@ export class ExamAttempts implements OnInit {
   protected readonly columns = ['learner', 'attempt', 'date', 'duration', 'score', 'result'];
   protected readonly formatDuration = formatDuration;
   protected readonly formatPercentage = formatPercentage;
+  protected readonly formatOutcome = formatOutcome;
   protected readonly exam = signal<Exam | null>(null);
   protected readonly rows = signal<readonly AuthorAttemptRow[]>([]);
   protected readonly loading = signal(true);

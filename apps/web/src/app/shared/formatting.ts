@@ -20,6 +20,14 @@ export function formatAttemptNumber(number: number, maxAttempts: number | null =
   return maxAttempts === null ? `Attempt ${number}` : `Attempt ${number} of ${maxAttempts}`;
 }
 
+/**
+ * Whether a graded attempt reached the pass mark, in the words every page uses — the learner's
+ * result and history, and the instructor's list of attempts alike.
+ */
+export function formatOutcome(passed: boolean): 'Passed' | 'Not passed' {
+  return passed ? 'Passed' : 'Not passed';
+}
+
 /** A duration for people: "45 s", "12 min 5 s", "1 h 3 min". */
 export function formatDuration(totalSeconds: number): string {
   const seconds = Math.max(0, Math.round(totalSeconds));
