@@ -151,6 +151,16 @@ describe('The toolbar', () => {
           permissions: ['take:exams', 'manage:exams', 'manage:users'],
         }),
       ).toEqual(['My results', 'My exams', 'Users', 'Sign out']);
+      // With an external identity provider, the accounts are the provider's to manage.
+      expect(
+        await menuItems({
+          ...ada,
+          displayName: 'Margaret Hamilton',
+          roles: ['assay-admin'],
+          permissions: ['take:exams', 'manage:exams', 'manage:users'],
+          accountsManagedAt: 'https://sso.example.org/realms/assay',
+        }),
+      ).toEqual(['My results', 'My exams', 'Sign out']);
     });
 
     it('takes the user to "My results" from the menu', async () => {

@@ -1,5 +1,5 @@
 import { TestbedHarnessEnvironment } from '@angular/cdk/testing/testbed';
-import { provideHttpClient, withInterceptors } from '@angular/common/http';
+import { HttpXsrfTokenExtractor, provideHttpClient, withInterceptors } from '@angular/common/http';
 import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
 import type { ComponentFixture } from '@angular/core/testing';
 import { TestBed } from '@angular/core/testing';
@@ -12,6 +12,7 @@ import { MatSnackBarHarness } from '@angular/material/snack-bar/testing';
 import type { MatRowHarness } from '@angular/material/table/testing';
 import { MatTableHarness } from '@angular/material/table/testing';
 import { provideRouter } from '@angular/router';
+import { Auth } from '../core/auth/auth';
 import { problemInterceptor } from '../core/http/problem-interceptor';
 import { PAGE_NAVIGATION } from '../core/page-navigation';
 import { Users } from './users';
@@ -173,5 +174,88 @@ describe('The users table', () => {
     await settle();
 
     expect(await (await loader().getHarness(MatTableHarness)).getRows()).toHaveLength(1);
+  });
+});
+
+describe('The users page with an external identity provider', () => {
+  let fixture: ComponentFixture<Users>;
+  let http: HttpTestingController;
+  const issuer = 'https://sso.example.org/realms/assay';
+
+  async function open(accountsManagedAt: string | undefined): Promise<void> {
+    TestBed.configureTestingModule({
+      imports: [Users],
+      providers: [
+        provideRouter([]),
+        provideHttpClient(withInterceptors([problemInterceptor])),
+        provideHttpClientTesting(),
+        { provide: PAGE_NAVIGATION, useValue: { assign: vi.fn() } },
+        { provide: MATERIAL_ANIMATIONS, useValue: { animationsDisabled: true } },
+        { provide: HttpXsrfTokenExtractor, useValue: { getToken: () => 'xsrf' } },
+      ],
+    });
+    http = TestBed.inject(HttpTestingController);
+    const signingIn = TestBed.inject(Auth).load();
+    http.expectOne('/bff/user').flush({
+      subject: 'ext-margaret',
+      displayName: 'Margaret Hamilton',
+      roles: ['assay-admin'],
+      permissions: ['take:exams', 'manage:exams', 'manage:users'],
+      ...(accountsManagedAt !== undefined && { accountsManagedAt }),
+    });
+    await signingIn;
+    fixture = TestBed.createComponent(Users);
+    fixture.detectChanges();
+    await fixture.whenStable();
+  }
+
+  afterEach(() => {
+    http.verify();
+  });
+
+  const text = () => (fixture.nativeElement as HTMLElement).textContent.replace(/\s+/g, ' ');
+
+  it('says where accounts are managed instead of asking for a list the server cannot give', async () => {
+    await open(issuer);
+
+    http.expectNone((r) => r.url === '/api/users');
+    expect(text()).toContain('Accounts are managed by your identity provider');
+    expect(text()).toContain(issuer);
+    expect(text()).not.toContain('There are no users yet');
+    expect(
+      await TestbedHarnessEnvironment.loader(fixture).getAllHarnesses(MatTableHarness),
+    ).toEqual([]);
+    expect(
+      await TestbedHarnessEnvironment.loader(fixture).getAllHarnesses(MatInputHarness),
+    ).toEqual([]);
+  });
+
+  it('says the same, without an error, when the server answers that the provider keeps them', async () => {
+    await open(undefined);
+
+    http
+      .expectOne((r) => r.url === '/api/users')
+      .flush(
+        {
+          type: 'urn:assay:problem:accounts_external',
+          title: 'Accounts are managed by the identity provider',
+          status: 404,
+          code: 'accounts_external',
+          detail: `Accounts and roles are managed by the identity provider at ${issuer}, not by Assay.`,
+          issuer,
+        },
+        { status: 404, statusText: 'Not Found' },
+      );
+    await new Promise((resolve) => setTimeout(resolve));
+    await fixture.whenStable();
+
+    expect(text()).toContain('Accounts are managed by your identity provider');
+    expect(text()).toContain(issuer);
+    expect(text()).not.toContain('There are no users yet');
+    expect(
+      await TestbedHarnessEnvironment.documentRootLoader(fixture).getAllHarnesses(
+        MatSnackBarHarness,
+      ),
+    ).toEqual([]);
   });
 });

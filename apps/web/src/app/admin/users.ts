@@ -18,6 +18,7 @@ import {
   MatRowDef,
   MatTable,
 } from '@angular/material/table';
+import { Auth } from '../core/auth/auth';
 import { ApiError } from '../core/http/api-error';
 import { Notifier } from '../core/notifier';
 import { Confirmation } from '../shared/confirm-dialog';
@@ -36,7 +37,10 @@ const pageSize = 25;
 const searchMaxLength = 100;
 const searchDelayMs = 300;
 
-/** `/admin/users`: every account, with search, role change and disable / enable. */
+/**
+ * `/admin/users`: every account, with search, role change and disable / enable. With an external
+ * identity provider the accounts are the provider's: the page says where to manage them instead.
+ */
 @Component({
   selector: 'app-users',
   imports: [
@@ -68,6 +72,8 @@ export class Users implements OnInit {
   private readonly notifier = inject(Notifier);
   private readonly confirmation = inject(Confirmation);
 
+  /** The external identity provider that keeps the accounts, when there is one. */
+  protected readonly accountsManagedAt = signal(inject(Auth).user()?.accountsManagedAt ?? null);
   protected readonly columns = ['name', 'role', 'status', 'created', 'actions'];
   protected readonly roles = Object.entries(roleLabels) as [Role, string][];
   protected readonly roleLabels = roleLabels;
@@ -83,7 +89,8 @@ export class Users implements OnInit {
   private searchGeneration = 0;
 
   ngOnInit(): void {
-    void this.load(null);
+    if (this.accountsManagedAt() === null) void this.load(null);
+    else this.loading.set(false);
   }
 
   protected onSearchInput(value: string): void {
@@ -186,6 +193,9 @@ export class Users implements OnInit {
   private report(error: unknown): void {
     if (!(error instanceof ApiError)) {
       this.notifier.error('Something went wrong. Try again.');
+    } else if (error.code === 'accounts_external') {
+      const issuer = error.extensions['issuer'];
+      this.accountsManagedAt.set(typeof issuer === 'string' ? issuer : 'your identity provider');
     } else if (error.code === 'last_admin') {
       this.notifier.error(
         'That would leave Assay without an enabled admin. Make someone else an admin first.',
