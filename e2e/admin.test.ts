@@ -71,7 +71,8 @@ describe('an admin promotes a learner to instructor', () => {
     await page.goto(server.url);
     await page.getByRole('banner').getByRole('button', { name: 'Sign up' }).click();
     await fillSignUp(page, learner);
-    await page.waitForURL(`${server.url}/`);
+    // A new account made from the home page lands on the exams (issue 11, item 18).
+    await page.waitForURL(`${server.url}/exams`);
     const items = await accountMenuItems(page, learner);
     assert.ok(!items.includes('My exams'), `menu: ${items.join(', ')}`);
     assert.ok(!items.includes('Users'));
@@ -86,6 +87,10 @@ describe('an admin promotes a learner to instructor', () => {
     assert.match(await page.title(), /^Users · Assay$/);
     assert.ok((await accountMenuItems(page, admin)).includes('Users'));
     await page.getByRole('row', { name: new RegExp(admin.displayName) }).waitFor();
+    // Roles explained in plain words.
+    const hint = (await page.locator('.hint').textContent()) ?? '';
+    assert.match(hint, /Learners take exams/);
+    assert.doesNotMatch(hint, /token/i);
     await expectAccessible(page, 'the users page');
     await screenshot(page, 'admin-users');
 
@@ -134,6 +139,36 @@ describe('an admin promotes a learner to instructor', () => {
       .getByText('Active')
       .waitFor();
     assert.deepEqual(unexpectedProblems(adminPage.problems, [409]), []);
+  });
+
+  it('shows every column of the users on a phone, the action included', async () => {
+    const { page } = adminPage;
+    await page.setViewportSize({ width: 375, height: 740 });
+    await page.getByLabel('Search users').fill('kath');
+    const row = page.getByRole('row', { name: new RegExp(learner.displayName) });
+    await row.waitFor();
+    const width = 375;
+    for (const part of [
+      row.getByRole('combobox', { name: `Role of ${learner.displayName}` }),
+      row.getByText('Active', { exact: true }),
+      row.getByRole('button', { name: `Disable ${learner.displayName}` }),
+    ]) {
+      const box = await part.boundingBox();
+      assert.ok(box && box.x >= 0 && box.x + box.width <= width, `in view: ${JSON.stringify(box)}`);
+    }
+    // Without column headers, the date says what it is.
+    await row.getByText('Joined', { exact: true }).waitFor();
+    const sideways = await page.evaluate(() => {
+      const table = document.querySelector('.table-scroll');
+      return {
+        page: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+        table: table ? table.scrollWidth - table.clientWidth : -1,
+      };
+    });
+    assert.deepEqual(sideways, { page: 0, table: 0 }, 'nothing hides off to the side');
+    await expectAccessible(page, 'the users page on a phone');
+    await screenshot(page, 'admin-users-phone');
+    await page.setViewportSize({ width: 1280, height: 720 });
   });
 
   it('the promoted user, after signing in again, has "My exams"', async () => {

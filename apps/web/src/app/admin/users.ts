@@ -36,6 +36,11 @@ const pageSize = 25;
 /** `USER_SEARCH_MAX_LENGTH` in @assay/contracts; importing the value would bundle TypeBox here. */
 const searchMaxLength = 100;
 const searchDelayMs = 300;
+/**
+ * When a new role reaches the person: the server puts it in their next access token, which the
+ * web app renews by itself within minutes (10 at most), with no new sign-in.
+ */
+const roleChangeTiming = 'The change reaches them within 10 minutes, without signing in again.';
 
 /**
  * `/admin/users`: every account, with search, role change and disable / enable. With an external
@@ -116,7 +121,7 @@ export class Users implements OnInit {
       const label = roleLabels[role].toLowerCase();
       this.notifier.confirm(
         `${updated.displayName} is now ${/^[aeiou]/.test(label) ? 'an' : 'a'} ${label}. ` +
-          'It applies from their next access token, within minutes.',
+          roleChangeTiming,
       );
     } else {
       change.source.value = user.role;
