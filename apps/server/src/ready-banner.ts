@@ -2,6 +2,7 @@
 // terminal, one plain line for the person who just ran `npm start`.
 import type { FastifyBaseLogger } from 'fastify';
 import type { Kysely } from 'kysely';
+import { pino, type DestinationStream } from 'pino';
 import type { Config } from './config.ts';
 import { AccountsRepository } from './identity/accounts.repository.ts';
 import type { Database } from './platform/database-schema.ts';
@@ -10,12 +11,6 @@ import type { Database } from './platform/database-schema.ts';
 export const createFirstAdminCommand =
   `read -rsp 'Password: ' PW; printf '%s' "$PW" | npm run assay -- users create ` +
   `--username admin --email admin@example.org --name "Ada Admin" --role admin`;
-
-/** Where the plain line goes: a terminal, or anything else (which gets none). */
-export interface ReadyOutput {
-  readonly isTTY?: boolean;
-  write(text: string): unknown;
-}
 
 /** What a person should do next, if anything: create the first admin, or nothing. */
 async function nextStep(config: Config, db: Kysely<Database>): Promise<string> {
@@ -29,19 +24,21 @@ async function nextStep(config: Config, db: Kysely<Database>): Promise<string> {
 
 /**
  * Logs that Assay is ready at its public URL (the listening address, such as 127.0.0.1, is not
- * where users open it) and, on a terminal, prints the same as a plain line with the next step.
+ * where users open it) and, when stdout is a terminal, prints the same as a plain line with the
+ * next step.
  */
 export async function announceReady(
   log: FastifyBaseLogger,
   config: Config,
   db: Kysely<Database>,
   address: string,
-  out: ReadyOutput = process.stdout,
+  terminal: boolean = process.stdout.isTTY,
 ): Promise<void> {
   const ready = `Assay is ready at ${config.publicUrl}`;
-  const terminal = out.isTTY === true;
-  // Decided before logging, so that the plain line follows the log entry at once.
   const next = terminal ? await nextStep(config, db) : '';
   log.info({ address, publicUrl: config.publicUrl }, ready);
-  if (terminal) out.write(`\n${ready}${next}\n\n`);
+  if (!terminal) return;
+  // pino writes asynchronously; through its own stream the line follows the queued entries.
+  const stream = Reflect.get(log, pino.symbols.streamSym) as DestinationStream | undefined;
+  (stream ?? process.stdout).write(`\n${ready}${next}\n\n`);
 }

@@ -17,6 +17,7 @@ import { startScript } from './support/processes.ts';
 
 const serverScript = path.resolve(import.meta.dirname, '../src/server.ts');
 const readyEntry = /"address":"http:\/\/[^"]+"/;
+const plainReadyLine = /(^|\n)Assay is ready at /;
 const ctrlC = '\x03';
 // PostgreSQL needs the key that encrypts the secrets stored in the database; SQLite accepts it.
 const secretsKey = Buffer.alloc(32, 7).toString('base64');
@@ -55,8 +56,15 @@ async function startAndStop(
       reject(new Error(`server exited early: ${stdout}${stderr}`));
     });
   });
-  if (terminal) child.stdin.write(ctrlC);
-  else child.kill('SIGTERM');
+  if (terminal) {
+    // The plain line may follow the log entry; give it a moment before stopping.
+    for (let waited = 0; !plainReadyLine.test(stdout) && waited < 5000; waited += 50) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    child.stdin.write(ctrlC);
+  } else {
+    child.kill('SIGTERM');
+  }
   const [code] = (await closed) as [number | null];
   return { stdout: stdout.replaceAll('\r\n', '\n'), code };
 }
@@ -129,7 +137,16 @@ describe('first start', () => {
       human[1] ?? '',
       /^ {2}read -rsp 'Password: ' PW; printf '%s' "\$PW" \| npm run assay -- users create .*--role admin$/,
     );
-    assert.ok(stdout.includes('{"level":30'), 'the JSON log is still there for machines');
+    const lines = stdout.split('\n');
+    const stopping = lines.findIndex((line) => line.includes('"signal":"SIGINT"'));
+    const lastEntry = lines
+      .slice(0, stopping)
+      .findLastIndex((line) => line.startsWith('{"level":30'));
+    assert.ok(readyEntry.test(lines[lastEntry] ?? ''), `the JSON log is still there:\n${stdout}`);
+    assert.ok(
+      lastEntry < lines.findIndex((line) => line.startsWith('Assay is ready at')),
+      `the plain line comes after every start-up log entry, in:\n${stdout}`,
+    );
   });
 
   it('through a pipe, writes JSON lines only, the ready entry naming the public URL', async () => {
@@ -162,23 +179,22 @@ describe('first start', () => {
       SECRETS_KEY: secretsKey,
     });
     let written = '';
-    const out = Object.assign(
-      new Writable({
-        write(chunk: Buffer, _encoding, done) {
-          written += chunk.toString('utf8');
-          done();
-        },
-      }),
-      { isTTY: true },
-    );
+    const destination = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        written += chunk.toString('utf8');
+        done();
+      },
+    });
     const db = createDatabase(config.database);
     try {
-      await announceReady(pino({ level: 'silent' }), config, db, 'http://127.0.0.1:3000', out);
+      await announceReady(pino(destination), config, db, 'http://127.0.0.1:3000', true);
     } finally {
       await db.destroy();
     }
+    const [entry, ...rest] = written.split('\n');
+    assert.match(entry ?? '', /"msg":"Assay is ready at https:\/\/exams.example.org"/);
     assert.equal(
-      written.trim(),
+      rest.join('\n').trim(),
       'Assay is ready at https://exams.example.org — accounts and roles are managed at https://id.example.org/',
     );
   });
