@@ -1,6 +1,8 @@
 // Enforces the product's budget: the JavaScript a browser must load before the app starts (the
 // scripts and module preloads named by index.html) stays under 150 KB gzip. Angular's own budget
-// only counts raw bytes, so this measures what actually goes over the wire.
+// only counts raw bytes, so this measures what actually goes over the wire. angular.json keeps a
+// raw error only as a backstop (700 kB, more than minified code under this limit reaches) and no
+// raw warning: one below this limit would fire on builds that are within budget.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
