@@ -140,4 +140,38 @@ describe('The result page', () => {
     );
     expect(page.querySelector('.explanation em')?.textContent).toBe('mean');
   });
+
+  it('says "Not answered", not "Incorrect", for a question left blank', async () => {
+    const view = graded('show_answers');
+    const blank = question('show_answers');
+    const questions = [
+      { ...blank, choices: blank.choices.map((c) => ({ ...c, selected: false })) },
+    ];
+    const page = await open({ ...view, result: view.result && { ...view.result, questions } });
+
+    expect(text(page.querySelector('.question-verdict'))).toBe('Not answered · 0/2 points');
+    expect(page.querySelector('.question.unanswered')).not.toBeNull();
+    expect(page.querySelector('.choice.selected')).toBeNull();
+  });
+
+  it('says the time ran out, and when, for an expired attempt', async () => {
+    const view = graded('score_only');
+    const page = await open({
+      ...view,
+      state: 'expired',
+      result: view.result && { ...view.result, state: 'expired' },
+    });
+
+    expect(text(page.querySelector('.expired'))).toBe(
+      'Time ran out: the answers saved before the deadline were graded.',
+    );
+    expect(text(page.querySelector('.details dt'))).toBe('Time ran out');
+  });
+
+  it('says when a submitted attempt was submitted', async () => {
+    const page = await open(graded('score_only'));
+
+    expect(page.querySelector('.expired')).toBeNull();
+    expect(text(page.querySelector('.details dt'))).toBe('Submitted');
+  });
 });

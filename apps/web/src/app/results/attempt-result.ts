@@ -18,6 +18,11 @@ import { asApiError, problemMessage } from '../shared/problem';
 
 type LoadState = 'loading' | 'ready' | 'error';
 
+/** Whether the learner chose anything: a blank is not a wrong answer. */
+function answered(question: ReviewQuestion): boolean {
+  return question.choices.some((choice) => choice.selected);
+}
+
 /** A graded attempt: score, pass/fail, and each question as the exam's review policy allows. */
 @Component({
   selector: 'app-attempt-result',
@@ -50,8 +55,11 @@ export class AttemptResultPage implements OnInit {
   }
 
   protected questionVerdict(question: ReviewQuestion): string {
+    if (!answered(question)) return 'Not answered';
     return question.answeredCorrectly ? 'Correct' : 'Incorrect';
   }
+
+  protected readonly answered = answered;
 
   /** What a choice was, in words, for people who cannot see the colours and marks. */
   protected choiceNotes(choice: ReviewChoice): string[] {

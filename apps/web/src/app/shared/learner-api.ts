@@ -8,6 +8,7 @@ import type {
   MyAttemptPage,
   SaveAnswersBody,
   SaveAnswersResult,
+  SubmitAttemptBody,
 } from '@assay/contracts';
 import { firstValueFrom } from 'rxjs';
 
@@ -54,9 +55,10 @@ export class LearnerApi {
     );
   }
 
-  submitAttempt(attemptId: string): Promise<AttemptResult> {
+  /** `timeUp`: the countdown reached zero, so the attempt ends as expired, not submitted. */
+  submitAttempt(attemptId: string, body: SubmitAttemptBody = null): Promise<AttemptResult> {
     return firstValueFrom(
-      this.http.post<AttemptResult>(`/api/attempts/${encodeURIComponent(attemptId)}/submit`, null),
+      this.http.post<AttemptResult>(`/api/attempts/${encodeURIComponent(attemptId)}/submit`, body),
     );
   }
 

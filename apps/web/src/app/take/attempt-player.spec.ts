@@ -367,16 +367,20 @@ describe('AttemptPlayer', () => {
     await (await dialog.getHarness(MatButtonHarness.with({ text: 'Submit exam' }))).click();
     const submit = await nextRequest(`/api/attempts/${ATTEMPT_ID}/submit`);
     expect(submit.request.method).toBe('POST');
+    // The learner's own submit: not a time-out.
+    expect(submit.request.body).toBeNull();
     submit.flush({});
     await settle();
     expect(TestBed.inject(Router).url).toBe(`/attempts/${ATTEMPT_ID}/result`);
   });
 
-  it('submits what was saved and shows the result when the time is up', async () => {
+  it('submits what was saved as timed out and shows the result when the time is up', async () => {
     await open(attemptView({ deadline: SERVER_NOW }));
     await settle();
 
     const submit = http.expectOne(`/api/attempts/${ATTEMPT_ID}/submit`);
+    // The server records it as expired, not as a submission.
+    expect(submit.request.body).toEqual({ timeUp: true });
     submit.flush(
       { code: 'deadline_passed', status: 409, detail: 'The deadline has passed' },
       { status: 409, statusText: 'Conflict' },

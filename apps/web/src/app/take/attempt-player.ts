@@ -344,7 +344,7 @@ export class AttemptPlayer implements OnInit {
       ]);
       this.saver.stop();
       try {
-        await this.api.submitAttempt(attempt.id);
+        await this.api.submitAttempt(attempt.id, { timeUp: true });
       } catch {
         // 409: the server graded it at the deadline already. Anything else: the result page asks.
       }
@@ -352,7 +352,7 @@ export class AttemptPlayer implements OnInit {
     this.saver.stop();
     this.notifier.confirm(
       reason === 'time-up'
-        ? 'Time is up. Your saved answers have been submitted.'
+        ? 'Time is up. Your saved answers have been graded.'
         : 'This attempt has already ended.',
     );
     await this.showResult();
