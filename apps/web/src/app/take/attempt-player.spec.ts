@@ -308,6 +308,13 @@ describe('AttemptPlayer', () => {
       'Question 3, answered',
     ]);
     expect(items[0]?.getAttribute('aria-current')).toBe('step');
+    // Answered ones carry a tick; the legend says so in words, with no sample squares that
+    // would look like checkboxes.
+    expect(items.map((item) => item.querySelector('.tick') !== null)).toEqual([false, false, true]);
+    expect(text('app-question-navigator .legend')).toBe('Answered questions are ticked ✓');
+    expect(
+      (fixture.nativeElement as HTMLElement).querySelectorAll('app-question-navigator .legend *'),
+    ).toHaveLength(0);
 
     (items[2] as HTMLButtonElement).click();
     await settle();

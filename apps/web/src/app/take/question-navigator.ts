@@ -8,9 +8,10 @@ export interface NavigatorItem {
 }
 
 /**
- * Every question of the attempt as a numbered button, answered ones filled in, the current one
- * marked with `aria-current`; then the way to the review screen. Plain buttons in a list, so Tab
- * and Enter are all a keyboard user needs.
+ * Every question of the attempt as a numbered button, answered ones filled in and ticked, the
+ * current one marked with `aria-current`; then the way to the review screen. Plain buttons in a
+ * list, so Tab and Enter are all a keyboard user needs. The legend is a line of text: sample
+ * squares beside the words would look like checkboxes to tick.
  */
 @Component({
   selector: 'app-question-navigator',
@@ -33,13 +34,14 @@ export interface NavigatorItem {
               (click)="selected.emit(i)"
             >
               {{ i + 1 }}
+              @if (item.answered) {
+                <span class="tick" aria-hidden="true">✓</span>
+              }
             </button>
           </li>
         }
       </ol>
-      <p class="legend" aria-hidden="true">
-        <span class="swatch answered"></span> Answered <span class="swatch"></span> Unanswered
-      </p>
+      <p class="legend" aria-hidden="true">Answered questions are ticked ✓</p>
       <button
         mat-stroked-button
         type="button"
@@ -71,6 +73,7 @@ export interface NavigatorItem {
       gap: 0.5rem;
     }
     .item {
+      position: relative;
       inline-size: 2.5rem;
       block-size: 2.5rem;
       border: 1px solid var(--mat-sys-outline);
@@ -98,27 +101,17 @@ export interface NavigatorItem {
         font-weight: 700;
       }
     }
+    .tick {
+      position: absolute;
+      inset-block-start: 0.0625rem;
+      inset-inline-end: 0.1875rem;
+      font-size: 0.6875rem;
+      line-height: 1;
+    }
     .legend {
-      display: flex;
-      align-items: center;
-      gap: 0.375rem;
       margin: 0.875rem 0;
       color: var(--mat-sys-on-surface-variant);
       font: var(--mat-sys-body-small);
-    }
-    .swatch {
-      inline-size: 0.875rem;
-      block-size: 0.875rem;
-      border: 1px solid var(--mat-sys-outline);
-      border-radius: 3px;
-      background: var(--mat-sys-surface);
-      &.answered {
-        border-color: var(--mat-sys-primary);
-        background: var(--mat-sys-primary-container);
-      }
-      &:not(:first-child) {
-        margin-inline-start: 0.5rem;
-      }
     }
     .review {
       inline-size: 100%;
