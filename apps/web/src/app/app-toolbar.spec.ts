@@ -102,13 +102,24 @@ describe('The toolbar', () => {
       );
     });
 
-    it('opens the "Create account" form from "Sign up"', async () => {
+    it('opens the "Create account" form from "Sign up", landing on the exams from home', async () => {
       await start(null, { url: '/' });
 
       const signUp = await loader().getHarness(MatButtonHarness.with({ text: 'Sign up' }));
       await signUp.click();
 
-      expect(assign).toHaveBeenCalledExactlyOnceWith('/bff/login?signup=1&returnTo=%2F');
+      expect(assign).toHaveBeenCalledExactlyOnceWith('/bff/login?signup=1&returnTo=%2Fexams');
+    });
+
+    it('signs up and comes back to any other page the visitor is on', async () => {
+      await start(null, { url: '/some/page?x=1' });
+
+      const signUp = await loader().getHarness(MatButtonHarness.with({ text: 'Sign up' }));
+      await signUp.click();
+
+      expect(assign).toHaveBeenCalledExactlyOnceWith(
+        `/bff/login?signup=1&returnTo=${encodeURIComponent('/some/page?x=1')}`,
+      );
     });
   });
 

@@ -63,11 +63,14 @@ export class Auth {
     this.navigation.assign(`/bff/login?returnTo=${encodeURIComponent(placeToReturnTo(returnTo))}`);
   }
 
-  /** Starts sign-in on the "Create account" form. */
+  /**
+   * Starts sign-in on the "Create account" form. A new account from the home page lands on the
+   * exams, which is what it was made for; from anywhere else, back where it started.
+   */
   signUp(returnTo: string = this.router.url): void {
-    this.navigation.assign(
-      `/bff/login?signup=1&returnTo=${encodeURIComponent(placeToReturnTo(returnTo))}`,
-    );
+    const place = placeToReturnTo(returnTo);
+    const landing = new URL(place, 'http://localhost').pathname === '/' ? '/exams' : place;
+    this.navigation.assign(`/bff/login?signup=1&returnTo=${encodeURIComponent(landing)}`);
   }
 
   /**
