@@ -122,6 +122,25 @@ describe('loadConfig', () => {
     assert.doesNotMatch(issues.get('DATABASE_URL') ?? '', /hunter2/);
   });
 
+  it('reads SECRETS_KEY in base64, base64url or hex, and never repeats a bad one', () => {
+    const bytes = Buffer.alloc(32, 0xfb);
+    const key = bytes.toString('base64url');
+    for (const written of [bytes.toString('base64'), key, bytes.toString('hex')]) {
+      const config = loadConfig(
+        { SECRETS_KEY: written, SECRETS_KEY_PREVIOUS: `${key},${key}` },
+        cwd,
+      );
+      assert.deepEqual(config.secrets, { key, previousKeys: [key, key] });
+    }
+    assert.deepEqual(loadConfig({}, cwd).secrets, { key: undefined, previousKeys: [] });
+    const short = bytes.subarray(0, 31).toString('base64');
+    const issues = issuesOf({ SECRETS_KEY: short, SECRETS_KEY_PREVIOUS: `${key},oops` });
+    assert.match(issues.get('SECRETS_KEY') ?? '', /^must be 32 random bytes in base64 or hex/);
+    assert.match(issues.get('SECRETS_KEY_PREVIOUS') ?? '', /^must be keys of 32 random bytes/);
+    const messages = [...issues.values()].join();
+    assert.ok(!messages.includes(short) && !messages.includes('oops'), 'a key is repeated');
+  });
+
   it('ignores variables it does not know', () => {
     assert.equal(loadConfig({ NODE_ENV: 'whatever', PATH: '/bin' }, cwd).port, 3000);
   });

@@ -136,6 +136,22 @@ const EnvSchema = Type.Object({
     description: 'On start, add the sample exams when the database has no exams at all.',
     expected: 'true or false',
   }),
+  SECRETS_KEY: Type.Optional(
+    Type.String({
+      minLength: 1,
+      description: 'The key that encrypts the secrets stored in the database (32 bytes).',
+      expected: 'a key of 32 random bytes in base64 or hex',
+      secret: true,
+    }),
+  ),
+  SECRETS_KEY_PREVIOUS: Type.Optional(
+    Type.String({
+      minLength: 1,
+      description: 'Former keys, comma-separated, still read while `secrets rotate` runs.',
+      expected: 'comma-separated keys of 32 random bytes in base64 or hex',
+      secret: true,
+    }),
+  ),
 });
 type Env = Static<typeof EnvSchema>;
 
@@ -190,6 +206,24 @@ export interface Config {
   readonly identity: IdentityConfig;
   /** Exams and attempts. */
   readonly exams: ExamsConfig;
+  /** The key that encrypts the secrets stored in the database. */
+  readonly secrets: SecretsConfig;
+}
+
+/** The secrets part of `Config`. Keys are kept as base64url of their 32 bytes. */
+export interface SecretsConfig {
+  /**
+   * The key that encrypts signing keys, the web client's secret and the sealing and cookie keys
+   * in the database (`SECRETS_KEY`: 32 random bytes, base64 or hex). Unset on SQLite: the key
+   * file beside the database (`data/assay.secrets-key`), created on first start. Required on
+   * PostgreSQL, where every instance needs the same key.
+   */
+  readonly key: string | undefined;
+  /**
+   * Keys secrets may still be encrypted with while `secrets rotate` re-encrypts them under
+   * `key` (`SECRETS_KEY_PREVIOUS`, comma-separated; default none).
+   */
+  readonly previousKeys: readonly string[];
 }
 
 /** The exams part of `Config`. */
@@ -309,11 +343,39 @@ const semanticChecks: Partial<Record<keyof Env, (value: string) => string | unde
       : 'must be a valid postgres:// URL with a host name',
   OIDC_ISSUER: (value) =>
     URL.canParse(value) ? undefined : 'must be a valid absolute http:// or https:// URL',
+  SECRETS_KEY: (value) =>
+    decodeSecretsKey(value) === undefined
+      ? `must be 32 random bytes in base64 or hex, e.g. from ${GENERATE_KEY_HINT}`
+      : undefined,
+  SECRETS_KEY_PREVIOUS: (value) =>
+    value.split(',').every((key) => decodeSecretsKey(key) !== undefined)
+      ? undefined
+      : 'must be keys of 32 random bytes in base64 or hex, separated by commas',
   OIDC_ROLE_PERMISSIONS: (value) =>
     parseRolePermissions(value) === undefined
       ? 'must be a JSON object mapping each role to an array of permission strings, e.g. {"assay-admin":["manage:users"]}'
       : undefined,
 };
+
+/** How an operator makes a `SECRETS_KEY`, for messages. */
+export const GENERATE_KEY_HINT =
+  '`openssl rand -base64 32` or `npm run assay -- secrets generate-key`';
+
+/**
+ * Decodes a key written as base64, base64url (padded or not) or hex; undefined unless it is
+ * exactly 32 bytes.
+ */
+export function decodeSecretsKey(text: string): Uint8Array | undefined {
+  const value = text.trim();
+  let bytes: Buffer | undefined;
+  if (/^[0-9a-fA-F]{64}$/.test(value)) bytes = Buffer.from(value, 'hex');
+  else if (/^[A-Za-z0-9+/_-]{43}=?$/.test(value)) bytes = Buffer.from(value, 'base64url');
+  return bytes?.length === 32 ? new Uint8Array(bytes) : undefined;
+}
+
+function normalizeSecretsKey(text: string): string {
+  return Buffer.from(decodeSecretsKey(text) ?? []).toString('base64url');
+}
 
 function parseRolePermissions(value: string): Record<string, string[]> | undefined {
   let parsed: unknown;
@@ -365,6 +427,13 @@ function toConfig(env: Env, cwd: string): Config {
     exams: {
       attemptSweepIntervalSeconds: env.ATTEMPT_SWEEP_INTERVAL_SECONDS,
       seedSampleExams: env.SEED_SAMPLE_EXAMS,
+    },
+    secrets: {
+      key: env.SECRETS_KEY === undefined ? undefined : normalizeSecretsKey(env.SECRETS_KEY),
+      previousKeys: (env.SECRETS_KEY_PREVIOUS ?? '')
+        .split(',')
+        .filter((key) => key.trim() !== '')
+        .map(normalizeSecretsKey),
     },
   };
 }

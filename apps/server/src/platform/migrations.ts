@@ -3,6 +3,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Kysely } from 'kysely';
 import { Migrator, type Migration, type MigrationProvider } from 'kysely/migration';
+import type { SecretsKeyring } from './secrets-key.ts';
 
 /**
  * The database a migration receives. Deliberately untyped: a migration must keep working
@@ -10,6 +11,12 @@ import { Migrator, type Migration, type MigrationProvider } from 'kysely/migrati
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- see above
 export type MigrationDatabase = Kysely<any>;
+
+/** What a migration may need besides the database; its `up(db, context)` gets it. */
+export interface MigrationContext {
+  /** Encrypts secrets at rest; a migration that writes secrets fails without it. */
+  readonly secrets?: SecretsKeyring;
+}
 
 /** The application's migrations: `apps/server/migrations`. */
 export const migrationsFolder = path.resolve(import.meta.dirname, '../../migrations');
@@ -22,9 +29,11 @@ const migrationFileName = /^(\d{14}_[a-z0-9_]+)\.ts$/;
  */
 export class FolderMigrationProvider implements MigrationProvider {
   readonly #folder: string;
+  readonly #context: MigrationContext;
 
-  constructor(folder: string) {
+  constructor(folder: string, context: MigrationContext = {}) {
     this.#folder = folder;
+    this.#context = context;
   }
 
   async getMigrations(): Promise<Record<string, Migration>> {
@@ -43,14 +52,17 @@ export class FolderMigrationProvider implements MigrationProvider {
       };
       const { up, down } = module;
       if (typeof up !== 'function') throw new Error(`Migration ${file} does not export up(db)`);
+      const context = this.#context;
       migrations[name] = {
-        up: up as Migration['up'],
-        ...(typeof down === 'function' ? { down: down as NonNullable<Migration['down']> } : {}),
+        up: (db) => (up as MigrationUp)(db, context),
+        ...(typeof down === 'function' ? { down: (db) => (down as MigrationUp)(db, context) } : {}),
       };
     }
     return migrations;
   }
 }
+
+type MigrationUp = (db: MigrationDatabase, context: MigrationContext) => Promise<void>;
 
 /** A migration failed; earlier ones in the same run are rolled back (transactional DDL). */
 export class MigrationError extends Error {
@@ -74,8 +86,9 @@ export class MigrationError extends Error {
 export async function migrateToLatest(
   db: MigrationDatabase,
   folder: string = migrationsFolder,
+  context: MigrationContext = {},
 ): Promise<string[]> {
-  const migrator = new Migrator({ db, provider: new FolderMigrationProvider(folder) });
+  const migrator = new Migrator({ db, provider: new FolderMigrationProvider(folder, context) });
   const { error, results = [] } = await migrator.migrateToLatest();
   if (error !== undefined) {
     const failed = results.find((result) => result.status === 'Error');
