@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { JWK } from 'jose';
 import { Type, type Static, type TSchema } from 'typebox';
 import { Value } from 'typebox/value';
 
@@ -94,6 +95,22 @@ const EnvSchema = Type.Object({
       minLength: 1,
       description: "The web app's (BFF's) client secret at the external issuer.",
       expected: 'a client secret',
+      secret: true,
+    }),
+  ),
+  OIDC_CLIENT_AUTH_METHOD: Type.Optional(
+    Type.Enum(['client_secret_basic', 'client_secret_post', 'private_key_jwt'], {
+      description:
+        "How the web app's client authenticates at the external issuer's token endpoint; unset: chosen from its discovery document.",
+      expected: 'one of client_secret_basic, client_secret_post, private_key_jwt',
+    }),
+  ),
+  OIDC_CLIENT_PRIVATE_KEY: Type.Optional(
+    Type.String({
+      minLength: 2,
+      description:
+        "The web app's private key for `private_key_jwt`, a private JWK as JSON (the provider holds its public half).",
+      expected: 'a private JWK (EC P-256, RSA or Ed25519) as JSON, with a kid',
       secret: true,
     }),
   ),
@@ -246,8 +263,8 @@ export interface IdentityConfig {
   readonly mode: 'embedded' | 'external';
   /** The exact `iss` of access tokens. */
   readonly issuer: string;
-  /** The BFF's client at an external issuer (`OIDC_CLIENT_ID` / `OIDC_CLIENT_SECRET`). */
-  readonly client: { readonly id: string; readonly secret: string } | undefined;
+  /** The BFF's client at an external issuer. */
+  readonly client: ExternalClientConfig | undefined;
   /** The API's audience (`API_AUDIENCE`, default `${PUBLIC_URL}/api`). */
   readonly audience: string;
   /** Dotted path of the permissions claim (`OIDC_PERMISSIONS_CLAIM`, default `permissions`). */
@@ -261,6 +278,24 @@ export interface IdentityConfig {
   readonly accessTokenTypes: readonly string[];
   /** Web-app sign-in lifetime in seconds (`SESSION_LIFETIME_SECONDS`, default 28800). */
   readonly sessionLifetimeSeconds: number;
+}
+
+/** How the BFF's client authenticates at the token endpoint. */
+export type TokenEndpointAuthMethod = NonNullable<Env['OIDC_CLIENT_AUTH_METHOD']>;
+
+/** The web app's (BFF's) client at an external issuer. */
+export interface ExternalClientConfig {
+  /** `OIDC_CLIENT_ID`. */
+  readonly id: string;
+  /** `OIDC_CLIENT_SECRET`, for `client_secret_basic` / `client_secret_post`. */
+  readonly secret: string | undefined;
+  /** `OIDC_CLIENT_PRIVATE_KEY`: the private JWK signing `private_key_jwt` assertions. */
+  readonly privateKey: JWK | undefined;
+  /**
+   * `OIDC_CLIENT_AUTH_METHOD`; unset: chosen from the issuer's discovery document
+   * (`token_endpoint_auth_methods_supported`, see `chooseTokenEndpointAuthMethod` in bff.ts).
+   */
+  readonly tokenEndpointAuthMethod: TokenEndpointAuthMethod | undefined;
 }
 
 /** One bad environment variable and what is wrong with it. */
@@ -322,8 +357,25 @@ export function loadConfig(env: EnvSource = process.env, cwd: string = process.c
   }
 
   if (raw['OIDC_ISSUER'] !== undefined && !issues.has('OIDC_ISSUER')) {
-    for (const name of ['OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET']) {
-      if (raw[name] === undefined) issues.set(name, 'must be set when OIDC_ISSUER is set');
+    if (raw['OIDC_CLIENT_ID'] === undefined) {
+      issues.set('OIDC_CLIENT_ID', 'must be set when OIDC_ISSUER is set');
+    }
+    const method = raw['OIDC_CLIENT_AUTH_METHOD'];
+    if (method === 'private_key_jwt') {
+      if (raw['OIDC_CLIENT_PRIVATE_KEY'] === undefined) {
+        issues.set(
+          'OIDC_CLIENT_PRIVATE_KEY',
+          'must be set when OIDC_CLIENT_AUTH_METHOD is private_key_jwt',
+        );
+      }
+    } else if (
+      raw['OIDC_CLIENT_SECRET'] === undefined &&
+      (method !== undefined || raw['OIDC_CLIENT_PRIVATE_KEY'] === undefined)
+    ) {
+      issues.set(
+        'OIDC_CLIENT_SECRET',
+        'must be set when OIDC_ISSUER is set (or OIDC_CLIENT_PRIVATE_KEY)',
+      );
     }
   }
 
@@ -351,6 +403,10 @@ const semanticChecks: Partial<Record<keyof Env, (value: string) => string | unde
     value.split(',').every((key) => decodeSecretsKey(key) !== undefined)
       ? undefined
       : 'must be keys of 32 random bytes in base64 or hex, separated by commas',
+  OIDC_CLIENT_PRIVATE_KEY: (value) =>
+    parsePrivateJwk(value) === undefined
+      ? 'must be a private JWK as JSON: kty EC (P-256), RSA or OKP (Ed25519), with d and kid'
+      : undefined,
   OIDC_ROLE_PERMISSIONS: (value) =>
     parseRolePermissions(value) === undefined
       ? 'must be a JSON object mapping each role to an array of permission strings, e.g. {"assay-admin":["manage:users"]}'
@@ -375,6 +431,22 @@ export function decodeSecretsKey(text: string): Uint8Array | undefined {
 
 function normalizeSecretsKey(text: string): string {
   return Buffer.from(decodeSecretsKey(text) ?? []).toString('base64url');
+}
+
+function parsePrivateJwk(value: string): JWK | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    return undefined;
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return undefined;
+  const jwk = parsed as JWK;
+  const supported =
+    (jwk.kty === 'EC' && jwk.crv === 'P-256') ||
+    jwk.kty === 'RSA' ||
+    (jwk.kty === 'OKP' && jwk.crv === 'Ed25519');
+  return supported && typeof jwk.d === 'string' && typeof jwk.kid === 'string' ? jwk : undefined;
 }
 
 function parseRolePermissions(value: string): Record<string, string[]> | undefined {
@@ -412,8 +484,16 @@ function toConfig(env: Env, cwd: string): Config {
       mode: external ? 'external' : 'embedded',
       issuer: env.OIDC_ISSUER ?? `${publicUrl}/oidc`,
       client:
-        external && env.OIDC_CLIENT_ID !== undefined && env.OIDC_CLIENT_SECRET !== undefined
-          ? { id: env.OIDC_CLIENT_ID, secret: env.OIDC_CLIENT_SECRET }
+        external && env.OIDC_CLIENT_ID !== undefined
+          ? {
+              id: env.OIDC_CLIENT_ID,
+              secret: env.OIDC_CLIENT_SECRET,
+              privateKey:
+                env.OIDC_CLIENT_PRIVATE_KEY === undefined
+                  ? undefined
+                  : parsePrivateJwk(env.OIDC_CLIENT_PRIVATE_KEY),
+              tokenEndpointAuthMethod: env.OIDC_CLIENT_AUTH_METHOD,
+            }
           : undefined,
       audience: env.API_AUDIENCE ?? `${publicUrl}/api`,
       permissionsClaim: env.OIDC_PERMISSIONS_CLAIM,

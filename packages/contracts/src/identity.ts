@@ -75,6 +75,26 @@ export const identityProblemCatalog = {
   accounts_external: { status: 404, title: 'Accounts are managed by the identity provider' },
 } as const satisfies Record<string, { readonly status: number; readonly title: string }>;
 
+/**
+ * Why signing in failed, as `/bff/callback` tells the web app's `/sign-in-error` page
+ * (`?reason=…&requestId=…`). The server log holds the details under that request id.
+ * - `sign_in_expired`: the sign-in took too long, or was started in another tab or browser;
+ * - `provider_error`: the identity provider answered with an error instead of a sign-in;
+ * - `token_exchange_failed`: exchanging the provider's answer for tokens failed (client
+ *   credentials, or an ID token that does not check out);
+ * - `token_refused`: the provider's access token is not one the API accepts (audience, type,
+ *   issuer, signature);
+ * - `server_error`: Assay failed (its database, for instance).
+ */
+export const signInErrorReasons = [
+  'sign_in_expired',
+  'provider_error',
+  'token_exchange_failed',
+  'token_refused',
+  'server_error',
+] as const;
+export type SignInErrorReason = (typeof signInErrorReasons)[number];
+
 /** The caller, as `GET /api/me` answers it. */
 export const Me = Type.Object(
   {

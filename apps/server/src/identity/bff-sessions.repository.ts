@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import type { Insertable, Kysely, Selectable } from 'kysely';
 
 import { preparedQuery } from '../platform/prepared-query.ts';
 import type { BffSessionsTable, IdentityTables } from './identity-tables.ts';
@@ -29,13 +29,36 @@ export class BffSessionsRepository {
     return (await findLiveSession(this.#db, { idHash, nowIso })).rows[0];
   }
 
-  async insert(row: BffSessionRow): Promise<void> {
+  async insert(row: Insertable<BffSessionsTable>): Promise<void> {
     await this.#db.insertInto('bff_sessions').values(row).execute();
   }
 
   /**
-   * Stores refreshed tokens, only if the row still holds `previousTokens` (another instance
-   * may have refreshed it first); true when this update won.
+   * Claims the right to refresh the session's tokens until `leaseUntilIso`: true for exactly one
+   * caller among all instances, and only while the row still holds `currentTokens` (the box the
+   * caller read) and no other caller's lease is running.
+   */
+  async claimRefresh(
+    idHash: string,
+    currentTokens: string,
+    nowIso: string,
+    leaseUntilIso: string,
+  ): Promise<boolean> {
+    const result = await this.#db
+      .updateTable('bff_sessions')
+      .set({ refresh_lease_until: leaseUntilIso })
+      .where('id_hash', '=', idHash)
+      .where('tokens', '=', currentTokens)
+      .where((eb) =>
+        eb.or([eb('refresh_lease_until', 'is', null), eb('refresh_lease_until', '<=', nowIso)]),
+      )
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  /**
+   * Stores refreshed tokens and ends the lease, only if the row still holds `previousTokens`;
+   * false when the session is gone (signed out meanwhile).
    */
   async replaceTokens(
     idHash: string,
@@ -44,25 +67,21 @@ export class BffSessionsRepository {
   ): Promise<boolean> {
     const result = await this.#db
       .updateTable('bff_sessions')
-      .set(update)
+      .set({ ...update, refresh_lease_until: null })
       .where('id_hash', '=', idHash)
       .where('tokens', '=', previousTokens)
       .executeTakeFirst();
     return Number(result.numUpdatedRows) === 1;
   }
 
-  /**
-   * Claims the right to refresh the session's tokens: succeeds for exactly one caller among
-   * instances that read the same `updated_at`.
-   */
-  async claimRefresh(idHash: string, previousUpdatedAt: string, nowIso: string): Promise<boolean> {
-    const result = await this.#db
+  /** Ends a lease without new tokens (the refresh failed), so the next request may try again. */
+  async releaseRefresh(idHash: string, leaseUntilIso: string): Promise<void> {
+    await this.#db
       .updateTable('bff_sessions')
-      .set({ updated_at: nowIso })
+      .set({ refresh_lease_until: null })
       .where('id_hash', '=', idHash)
-      .where('updated_at', '=', previousUpdatedAt)
-      .executeTakeFirst();
-    return Number(result.numUpdatedRows) === 1;
+      .where('refresh_lease_until', '=', leaseUntilIso)
+      .execute();
   }
 
   async delete(idHash: string): Promise<void> {

@@ -85,6 +85,8 @@ export interface BffSessionsTable {
   created_at: string;
   updated_at: string;
   expires_at: string;
+  /** While in the future, one instance is refreshing the tokens (migration …_bff_refresh_lease). */
+  refresh_lease_until: Generated<string | null>;
 }
 
 export interface RateLimitsTable {

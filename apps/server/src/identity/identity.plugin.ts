@@ -11,7 +11,7 @@ import cookie from '@fastify/cookie';
 import fp from 'fastify-plugin';
 import type { JWTVerifyGetKey } from 'jose';
 
-import type { Config } from '../config.ts';
+import type { Config, ExternalClientConfig } from '../config.ts';
 import { AccountsRepository } from './accounts.repository.ts';
 import { AccountsService } from './accounts.service.ts';
 import { authenticatePlugin } from './authenticate.ts';
@@ -43,6 +43,8 @@ const HOUSEKEEPING_INTERVAL_MS = 10 * 60 * 1000;
 export interface IdentityTuning {
   /** How often each instance re-reads the signing keys (default 10 s). */
   readonly keyReloadIntervalMs?: number;
+  /** The web sessions' clock, ms since the epoch (tests move it into the refresh window). */
+  readonly now?: () => number;
 }
 
 /** Options of the identity plugin. */
@@ -124,20 +126,24 @@ export const identityPlugin = fp<IdentityPluginOptions>(
     let keys: SigningKeyRing | undefined;
     let embedded: EmbeddedProvider | undefined;
     let verifier: AccessTokenVerifier;
-    let bffClient: { id: string; secret: string };
+    let bffClient: ExternalClientConfig;
 
     if (identityConfig.mode === 'embedded') {
       keys = new SigningKeyRing(signingKeys);
       const cookieKeys = JSON.parse(
         await secrets.getOrCreate('cookie_keys', () => JSON.stringify([randomSecret()])),
       ) as string[];
+      const bffSecret = await secrets.getOrCreate('bff_client_secret', randomSecret);
+      // Registered so with the embedded provider (which decodes form-encoded ids correctly).
       bffClient = {
         id: FIRST_PARTY_CLIENT_ID,
-        secret: await secrets.getOrCreate('bff_client_secret', randomSecret),
+        secret: bffSecret,
+        privateKey: undefined,
+        tokenEndpointAuthMethod: 'client_secret_basic',
       };
       const firstParty = {
         clientId: bffClient.id,
-        clientSecretHash: hashClientSecret(bffClient.secret),
+        clientSecretHash: hashClientSecret(bffSecret),
         redirectUri: new URL('/bff/callback', publicUrl).href,
         postLogoutRedirectUri: new URL('/', publicUrl).href,
       };
@@ -198,12 +204,16 @@ export const identityPlugin = fp<IdentityPluginOptions>(
       mode: identityConfig.mode,
       clientId: bffClient.id,
       clientSecret: bffClient.secret,
+      clientPrivateKey: bffClient.privateKey,
+      tokenEndpointAuthMethod: bffClient.tokenEndpointAuthMethod,
+      log: app.log,
       sessionLifetimeSeconds: identityConfig.sessionLifetimeSeconds,
       sessions,
       tokenBox: new SealedBox(tokenKey, 'assay bff tokens'),
       transactionBox: new SealedBox(tokenKey, 'assay bff login transaction'),
       verifier,
       fetch: embedded === undefined ? fetch : inProcessFetch(app, publicUrl, OIDC_MOUNT_PATH),
+      ...(options.tuning?.now === undefined ? {} : { now: options.tuning.now }),
     });
 
     app.decorate('identity', {

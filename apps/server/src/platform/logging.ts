@@ -29,6 +29,24 @@ export const redactedLogPaths = [
   'headers.cookie',
 ];
 
+// Query parameters that carry credentials: an authorization code on the way back from the
+// provider, an ID token in a logout hint, a token someone put in a URL.
+const credentialParameter =
+  /([?&](?:code|id_token_hint|id_token|access_token|refresh_token|token|client_secret|client_assertion)=)[^&#]*/gi;
+
+/** `url` with the values of credential-carrying query parameters replaced by `[redacted]`. */
+export function loggableUrl(url: string): string {
+  return url.includes('?') ? url.replace(credentialParameter, '$1[redacted]') : url;
+}
+
+interface LoggedRequest {
+  readonly method: string;
+  readonly url: string;
+  readonly host?: string;
+  readonly ip?: string;
+  readonly socket?: { readonly remotePort?: number };
+}
+
 /** The Fastify options that set up pino JSON logging with request ids. */
 export function loggingOptions(
   level: LogLevel,
@@ -38,6 +56,16 @@ export function loggingOptions(
     logger: {
       level,
       redact: { paths: redactedLogPaths, censor: '[redacted]' },
+      // Fastify's request serializer, with query-string credentials redacted.
+      serializers: {
+        req: (request: LoggedRequest) => ({
+          method: request.method,
+          url: loggableUrl(request.url),
+          host: request.host,
+          remoteAddress: request.ip,
+          remotePort: request.socket?.remotePort,
+        }),
+      },
       ...(stream === undefined ? {} : { stream }),
     },
     requestIdHeader: false,

@@ -118,7 +118,10 @@ describe('web app sign-up → sign-in → BFF session → API → sign-out, over
     const endSession = new URL(redirectTo);
     assert.equal(endSession.pathname, '/oidc/session/end');
     assert.equal(endSession.searchParams.get('post_logout_redirect_uri'), `${server.baseUrl}/`);
-    assert.ok(endSession.searchParams.get('id_token_hint'));
+    // No ID token (name, username, email) in the browser's address bar or any log on the way.
+    assert.equal(endSession.searchParams.get('id_token_hint'), null);
+    assert.equal(endSession.searchParams.get('client_id'), 'assay-web');
+    assert.doesNotMatch(redirectTo, /eyJ/);
     assert.equal(browser.cookie('assay_session'), undefined);
     assert.equal(browser.cookie('XSRF-TOKEN'), undefined);
 

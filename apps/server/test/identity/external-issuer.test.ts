@@ -4,120 +4,19 @@
  * this test's own. Nothing about token verification is mocked.
  */
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 
 import { exportJWK, generateKeyPair } from 'jose';
-import Provider, { errors, type Configuration } from 'oidc-provider';
 
 import { freePort } from '../../../../scripts/free-port.ts';
+import { LogCapture } from '../support/app.ts';
 import { Browser, startListeningApp, type ListeningApp } from './browser.ts';
-
-const API_AUDIENCE = 'https://assay.example/api';
-const ALL = ['take:exams', 'manage:exams', 'manage:users'];
-
-async function startExternalProvider(port: number, redirectBases: readonly string[]) {
-  const issuer = `http://127.0.0.1:${port}`;
-  const { privateKey } = await generateKeyPair('ES256', { extractable: true });
-  const jwk = { ...(await exportJWK(privateKey)), kid: 'external-1', alg: 'ES256', use: 'sig' };
-  const account = { id: 'ext-ada', name: 'Ada (external)' };
-  const configuration: Configuration = {
-    jwks: { keys: [jwk] },
-    cookies: { keys: ['an external provider cookie key'] },
-    clientDefaults: { id_token_signed_response_alg: 'ES256' },
-    renderError: (ctx, out) => {
-      ctx.body = out;
-    },
-    clients: [
-      {
-        client_id: 'assay-bff',
-        client_secret: 'external-bff-secret',
-        grant_types: ['authorization_code', 'refresh_token'],
-        response_types: ['code'],
-        redirect_uris: redirectBases.map((base) => `${base}/bff/callback`),
-        post_logout_redirect_uris: redirectBases.map((base) => `${base}/`),
-      },
-      {
-        client_id: 'external-bot',
-        client_secret: 'external-bot-secret',
-        grant_types: ['client_credentials'],
-        response_types: [],
-        redirect_uris: [],
-        scope: 'take:exams manage:exams',
-      },
-    ],
-    scopes: ['openid', 'profile', 'email', 'offline_access', ...ALL],
-    features: {
-      devInteractions: { enabled: false },
-      clientCredentials: { enabled: true },
-      rpInitiatedLogout: { enabled: true },
-      revocation: { enabled: true },
-      resourceIndicators: {
-        enabled: true,
-        defaultResource: () => API_AUDIENCE,
-        useGrantedResource: () => true,
-        getResourceServerInfo: (_ctx, resource) => {
-          if (resource !== API_AUDIENCE) throw new errors.InvalidTarget();
-          return {
-            scope: ALL.join(' '),
-            audience: API_AUDIENCE,
-            accessTokenFormat: 'jwt',
-            accessTokenTTL: 300,
-            jwt: { sign: { alg: 'ES256' } },
-          };
-        },
-      },
-    },
-    issueRefreshToken: () => true,
-    findAccount: (_ctx, sub) =>
-      sub === account.id
-        ? { accountId: sub, claims: () => ({ sub, name: account.name }) }
-        : undefined,
-    loadExistingGrant: async (ctx) => {
-      const grant = new ctx.oidc.provider.Grant({
-        clientId: ctx.oidc.client?.clientId ?? '',
-        accountId: ctx.oidc.session?.accountId ?? '',
-      });
-      grant.addOIDCScope('openid profile email');
-      grant.addResourceScope(API_AUDIENCE, '');
-      await grant.save();
-      return grant;
-    },
-    // Auth0 style (`permissions`) and Keycloak style (`realm_access.roles`) at once.
-    extraTokenClaims: (_ctx, token) =>
-      token.kind === 'ClientCredentials'
-        ? { permissions: (token.scope ?? '').split(' ').filter(Boolean) }
-        : {
-            name: account.name,
-            permissions: ['take:exams', 'manage:exams'],
-            realm_access: { roles: ['assay-admin', 'offline_access'] },
-          },
-    interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
-  };
-  const provider = new Provider(issuer, configuration);
-  const callback = provider.callback();
-  const server: Server = createServer((request, response) => {
-    if (request.url?.startsWith('/interaction/')) {
-      // The test's own sign-in page: signs Ada in at once.
-      provider
-        .interactionFinished(request, response, { login: { accountId: account.id } })
-        .catch(() => response.writeHead(500).end());
-      return;
-    }
-    void callback(request, response);
-  });
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-  return {
-    issuer,
-    account,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => {
-          resolve();
-        });
-      }),
-  };
-}
+import {
+  ALL,
+  API_AUDIENCE,
+  startExternalProvider,
+  type ExternalProviderOptions,
+} from './external-provider.ts';
 
 describe('external identity provider (OIDC_ISSUER set)', () => {
   let external: Awaited<ReturnType<typeof startExternalProvider>>;
@@ -221,6 +120,8 @@ describe('external identity provider (OIDC_ISSUER set)', () => {
   it('signs in to the web app through the external provider (BFF session)', async () => {
     const browser = new Browser(permissionsApp.baseUrl);
     const { hops } = await browser.navigate('/bff/login?returnTo=/history');
+    // Access tokens live 300 s and sessions 8 h: a refresh token is needed, so it is asked for.
+    assert.match(external.requestedScopes.at(-1) ?? '', /\boffline_access\b/);
     assert.ok(
       hops.some((hop) => hop.startsWith(external.issuer)),
       hops.join(' → '),
@@ -253,9 +154,11 @@ describe('external identity provider (OIDC_ISSUER set)', () => {
       endSession.searchParams.get('post_logout_redirect_uri'),
       `${permissionsApp.baseUrl}/`,
     );
-    assert.ok(endSession.searchParams.get('id_token_hint'));
+    // The client id, never the ID token, tells the provider who asks.
+    assert.equal(endSession.searchParams.get('id_token_hint'), null);
+    assert.equal(endSession.searchParams.get('client_id'), 'assay-bff');
     assert.equal((await browser.request('/bff/user')).status, 401);
-    // The provider accepts the request (a confirmation page), so the hint and URI are right.
+    // The provider accepts the request (a confirmation page), so the client and URI are right.
     const page = await browser.request(endSession.href);
     assert.equal(page.status, 200, await page.clone().text());
   });
@@ -308,5 +211,143 @@ describe('external identity provider (OIDC_ISSUER set)', () => {
     assert.deepEqual(body.roles, ['assay-admin', 'offline_access']);
     assert.deepEqual(body.permissions, ALL);
     assert.equal(body.issuer, external.issuer);
+  });
+});
+
+describe('external provider: token endpoint authentication', () => {
+  const providers: { close(): Promise<void> }[] = [];
+  const apps: ListeningApp[] = [];
+  after(async () => {
+    for (const app of apps) await app.close();
+    for (const provider of providers) await provider.close();
+  });
+
+  async function setUp(
+    options: Parameters<typeof startExternalProvider>[2],
+    env: Record<string, string>,
+  ) {
+    const [providerPort, appPort] = [await freePort(), await freePort()];
+    const provider = await startExternalProvider(
+      providerPort,
+      [`http://127.0.0.1:${appPort}`],
+      options,
+    );
+    providers.push(provider);
+    const app = await startListeningApp({
+      port: appPort,
+      env: { OIDC_ISSUER: provider.issuer, OIDC_CLIENT_ID: 'assay-bff', API_AUDIENCE, ...env },
+    });
+    apps.push(app);
+    return { provider, app };
+  }
+
+  async function signsIn(app: ListeningApp): Promise<string> {
+    const browser = new Browser(app.baseUrl);
+    const { hops, response } = await browser.navigate('/bff/login?returnTo=/exams');
+    await response.body?.cancel();
+    return hops.at(-1) ?? '';
+  }
+
+  it('uses client_secret_post when that is all the provider offers (client id with -)', async () => {
+    const { provider, app } = await setUp(
+      {
+        clientAuthMethods: ['client_secret_post'],
+        bffClient: { token_endpoint_auth_method: 'client_secret_post' },
+      },
+      { OIDC_CLIENT_SECRET: 'external-bff-secret' },
+    );
+    assert.equal(await signsIn(app), `${app.baseUrl}/exams`);
+    assert.deepEqual(provider.tokenRequestAuth, ['body']);
+  });
+
+  it("follows the provider's order unless OIDC_CLIENT_AUTH_METHOD forces one", async () => {
+    const offersBasicFirst: ExternalProviderOptions = {
+      clientAuthMethods: ['client_secret_basic', 'client_secret_post'],
+    };
+    const secret = { OIDC_CLIENT_SECRET: 'external-bff-secret' };
+    const { provider, app } = await setUp(offersBasicFirst, secret);
+    assert.equal(await signsIn(app), `${app.baseUrl}/exams`);
+    assert.deepEqual(provider.tokenRequestAuth, ['basic']);
+    // LemonLDAP::NG's basic authentication does not decode the %2D of a form-encoded `-`:
+    // there, client_secret_post is the way.
+    const forced = await setUp(offersBasicFirst, {
+      ...secret,
+      OIDC_CLIENT_AUTH_METHOD: 'client_secret_post',
+    });
+    assert.equal(await signsIn(forced.app), `${forced.app.baseUrl}/exams`);
+    assert.deepEqual(forced.provider.tokenRequestAuth, ['body']);
+  });
+
+  it('signs in with private_key_jwt: a private JWK in config, its public half at the provider', async () => {
+    const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
+    const kid = 'assay-bff-1';
+    const { app } = await setUp(
+      {
+        clientAuthMethods: ['private_key_jwt', 'client_secret_basic'],
+        bffClient: {
+          token_endpoint_auth_method: 'private_key_jwt',
+          token_endpoint_auth_signing_alg: 'ES256',
+          client_secret: undefined,
+          jwks: { keys: [{ ...(await exportJWK(publicKey)), kid, alg: 'ES256', use: 'sig' }] },
+        },
+      },
+      { OIDC_CLIENT_PRIVATE_KEY: JSON.stringify({ ...(await exportJWK(privateKey)), kid }) },
+    );
+    const browser = new Browser(app.baseUrl);
+    const { hops } = await browser.navigate('/bff/login?returnTo=/exams');
+    assert.equal(hops.at(-1), `${app.baseUrl}/exams`, hops.join(' → '));
+    assert.equal((await browser.request('/bff/user')).status, 200);
+  });
+});
+
+describe('external provider without a revocation endpoint', () => {
+  let provider: Awaited<ReturnType<typeof startExternalProvider>>;
+  let app: ListeningApp;
+  const logs = new LogCapture();
+
+  before(async () => {
+    const [providerPort, appPort] = [await freePort(), await freePort()];
+    provider = await startExternalProvider(providerPort, [`http://127.0.0.1:${appPort}`], {
+      revocation: false,
+      accessTokenTtl: 3600,
+    });
+    app = await startListeningApp({
+      port: appPort,
+      logs,
+      env: {
+        OIDC_ISSUER: provider.issuer,
+        OIDC_CLIENT_ID: 'assay-bff',
+        OIDC_CLIENT_SECRET: 'external-bff-secret',
+        API_AUDIENCE,
+        // Shorter than the provider's access tokens: the session never needs a refresh token.
+        SESSION_LIFETIME_SECONDS: '1800',
+      },
+    });
+  });
+  after(async () => {
+    await app.close();
+    await provider.close();
+  });
+
+  it('says once that refresh tokens outlive sign-out; stops asking for offline_access', async () => {
+    for (let round = 0; round < 3; round++) {
+      const browser = new Browser(app.baseUrl);
+      const { hops } = await browser.navigate('/bff/login');
+      assert.equal(hops.at(-1), `${app.baseUrl}/`, hops.join(' → '));
+      const response = await browser.postJson(
+        '/bff/logout',
+        {},
+        { 'x-xsrf-token': browser.cookie('XSRF-TOKEN') ?? '' },
+      );
+      assert.equal(response.status, 200);
+    }
+    // Until the provider has said how long its access tokens live, Assay must ask; then not.
+    assert.deepEqual(
+      provider.requestedScopes.map((scope) => scope.includes('offline_access')),
+      [true, false, false],
+    );
+    const messages = logs.lines.map((line) => String(line['msg']));
+    assert.equal(messages.filter((msg) => /no revocation endpoint/.test(msg)).length, 1);
+    assert.equal(messages.filter((msg) => /Revoking the refresh token failed/.test(msg)).length, 0);
   });
 });
