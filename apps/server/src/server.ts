@@ -5,6 +5,7 @@ import { ExamsRepository } from './exams/exams.repository.ts';
 import { seedSampleExams } from './exams/sample-exams.ts';
 import { createDatabase } from './platform/db.ts';
 import { migrateToLatest } from './platform/migrations.ts';
+import { openSecretsKeyring } from './platform/secrets-key.ts';
 import { announceReady } from './ready-banner.ts';
 
 function loadConfigOrExit(): Config {
@@ -49,6 +50,8 @@ function closeOnSignals(app: App, timeoutMs: number): void {
 
 async function start(): Promise<void> {
   const config = loadConfigOrExit();
+  // Before connecting: on PostgreSQL a missing SECRETS_KEY is a configuration error.
+  const secrets = await openSecretsKeyring(config);
   const started: { app?: App } = {};
   const db = createDatabase(config.database, {
     onBackgroundError: (error) =>
@@ -57,7 +60,7 @@ async function start(): Promise<void> {
   let applied: string[];
   let seeded = 0;
   try {
-    applied = await migrateToLatest(db);
+    applied = await migrateToLatest(db, undefined, { secrets });
     // A fresh install gets a working catalog; a database with any exam is left alone.
     if (config.exams.seedSampleExams) seeded = await seedSampleExams(new ExamsRepository(db));
   } catch (error) {

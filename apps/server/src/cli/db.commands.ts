@@ -1,5 +1,6 @@
 import { createDatabase } from '../platform/db.ts';
 import { migrateToLatest } from '../platform/migrations.ts';
+import { openSecretsKeyring } from '../platform/secrets-key.ts';
 import type { CliCommand } from './command.ts';
 
 const migrate: CliCommand = {
@@ -7,9 +8,10 @@ const migrate: CliCommand = {
   summary: 'Apply pending database migrations to DATABASE_URL',
   async run({ io, loadConfig }) {
     const config = loadConfig();
+    const secrets = await openSecretsKeyring(config);
     const db = createDatabase(config.database);
     try {
-      const applied = await migrateToLatest(db);
+      const applied = await migrateToLatest(db, undefined, { secrets });
       const where =
         config.database.target.engine === 'sqlite'
           ? `SQLite database ${config.database.target.file}`

@@ -14,6 +14,7 @@ import { SigningKeysRepository } from '../identity/signing-keys.repository.ts';
 import type { Database } from '../platform/database-schema.ts';
 import { createDatabase } from '../platform/db.ts';
 import { InvalidInputError } from '../platform/errors.ts';
+import { openSecretsKeyring } from '../platform/secrets-key.ts';
 import { CliUsageError, type CliCommand, type CliContext } from './command.ts';
 
 async function withDatabase<T>(
@@ -187,8 +188,9 @@ const keysRotate: CliCommand = {
     if (config.identity.mode !== 'embedded') {
       throw new Error('OIDC_ISSUER is set: the external provider owns the signing keys.');
     }
+    const keyring = await openSecretsKeyring(config);
     const result = await withDatabase(config, (db) =>
-      rotateSigningKeys(new SigningKeysRepository(db)),
+      rotateSigningKeys(new SigningKeysRepository(db, keyring)),
     );
     context.io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     return 0;

@@ -12,6 +12,7 @@ import fp from 'fastify-plugin';
 import type { JWTVerifyGetKey } from 'jose';
 
 import type { Config, ExternalClientConfig } from '../config.ts';
+import { openSecretsKeyring } from '../platform/secrets-key.ts';
 import { AccountsRepository } from './accounts.repository.ts';
 import { AccountsService } from './accounts.service.ts';
 import { authenticatePlugin } from './authenticate.ts';
@@ -109,10 +110,11 @@ export const identityPlugin = fp<IdentityPluginOptions>(
     const db = app.db;
     await app.register(cookie);
 
-    const secrets = new SecretsRepository(db);
+    const keyring = await openSecretsKeyring(config);
+    const secrets = new SecretsRepository(db, keyring);
     const sessions = new BffSessionsRepository(db);
     const rateLimits = new RateLimitsRepository(db);
-    const signingKeys = new SigningKeysRepository(db);
+    const signingKeys = new SigningKeysRepository(db, keyring);
     const accounts = new AccountsService({
       accounts: new AccountsRepository(db),
       sessions,

@@ -1,13 +1,17 @@
 import type { Kysely } from 'kysely';
 
+import type { SecretsKeyring } from '../platform/secrets-key.ts';
 import type { IdentityTables } from './identity-tables.ts';
 
 /** The `secrets` table: server secrets generated once and shared by every instance. */
 export class SecretsRepository {
   readonly #db: Kysely<IdentityTables>;
+  readonly #keyring: SecretsKeyring;
 
-  constructor(db: Kysely<IdentityTables>) {
+  /** Values are stored encrypted with `keyring` and returned in clear. */
+  constructor(db: Kysely<IdentityTables>, keyring: SecretsKeyring) {
     this.#db = db;
+    this.#keyring = keyring;
   }
 
   /**
@@ -20,12 +24,45 @@ export class SecretsRepository {
     const now = new Date().toISOString();
     await this.#db
       .insertInto('secrets')
-      .values({ name, value: generate(), created_at: now, updated_at: now })
+      .values({
+        name,
+        value: await this.#keyring.seal(generate(), contextOf(name)),
+        created_at: now,
+        updated_at: now,
+      })
       .onConflict((conflict) => conflict.column('name').doNothing())
       .execute();
     const created = await this.#find(name);
     if (created === undefined) throw new Error(`The secret ${name} could not be stored`);
     return created;
+  }
+
+  /** The secret called `name`, if there is one. */
+  async find(name: string): Promise<string | undefined> {
+    return this.#find(name);
+  }
+
+  /** Re-encrypts every secret that is not under the keyring's current key; returns how many. */
+  async resealAll(): Promise<number> {
+    return this.#db.transaction().execute(async (trx) => {
+      const rows = await trx.selectFrom('secrets').select(['name', 'value']).execute();
+      let resealed = 0;
+      for (const row of rows) {
+        if (await this.#keyring.isCurrent(row.value)) continue;
+        const context = contextOf(row.name);
+        const value = await this.#keyring.seal(
+          await this.#keyring.open(row.value, context),
+          context,
+        );
+        await trx
+          .updateTable('secrets')
+          .set({ value, updated_at: new Date().toISOString() })
+          .where('name', '=', row.name)
+          .execute();
+        resealed++;
+      }
+      return resealed;
+    });
   }
 
   async #find(name: string): Promise<string | undefined> {
@@ -34,6 +71,11 @@ export class SecretsRepository {
       .select('value')
       .where('name', '=', name)
       .executeTakeFirst();
-    return row?.value;
+    return row === undefined ? undefined : this.#keyring.open(row.value, contextOf(name));
   }
+}
+
+/** What a secret's envelope is bound to: it opens in its own row only. */
+function contextOf(name: string): string {
+  return `secrets/${name}`;
 }

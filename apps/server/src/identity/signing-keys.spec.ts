@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -8,6 +9,7 @@ import { errors, importJWK, jwtVerify, SignJWT, type JWK } from 'jose';
 import { Kysely } from 'kysely';
 
 import { up } from '../../migrations/20261122090000_identity.ts';
+import { SecretsKeyring } from '../platform/secrets-key.ts';
 import { NodeSqliteDialect } from '../platform/sqlite-dialect.ts';
 import type { IdentityTables } from './identity-tables.ts';
 import {
@@ -29,6 +31,7 @@ class CountingRepository extends SigningKeysRepository {
 }
 
 describe('SigningKeyRing and rotateSigningKeys', () => {
+  const keyring = new SecretsKeyring({ current: randomBytes(32), source: { kind: 'memory' } });
   let directory: string;
   let db: Kysely<IdentityTables>;
   let now = Date.UTC(2026, 11, 1, 9, 0, 0);
@@ -52,7 +55,7 @@ describe('SigningKeyRing and rotateSigningKeys', () => {
       .select('private_jwk')
       .where('kid', '=', kid)
       .executeTakeFirstOrThrow();
-    return JSON.parse(row.private_jwk) as JWK;
+    return JSON.parse(await keyring.open(row.private_jwk, `signing_keys/${kid}`)) as JWK;
   };
   const tokenSignedBy = async (jwk: JWK, kid = jwk.kid ?? '') =>
     new SignJWT({ sub: 'someone' })
@@ -62,9 +65,11 @@ describe('SigningKeyRing and rotateSigningKeys', () => {
     snapshot.publicJwks.keys.map((key) => key.kid).sort();
 
   it('generates the first key once, persists it, and never publishes private members', async () => {
-    const ring = new SigningKeyRing(new SigningKeysRepository(db), { now: clock });
+    const ring = new SigningKeyRing(new SigningKeysRepository(db, keyring), { now: clock });
     const first = await ring.load();
-    const again = await new SigningKeyRing(new SigningKeysRepository(db), { now: clock }).load();
+    const again = await new SigningKeyRing(new SigningKeysRepository(db, keyring), {
+      now: clock,
+    }).load();
     assert.equal(again.signerKid, first.signerKid, 'a second instance finds the same key');
     assert.equal((await db.selectFrom('signing_keys').select('kid').execute()).length, 1);
     const [published] = first.publicJwks.keys;
@@ -75,7 +80,7 @@ describe('SigningKeyRing and rotateSigningKeys', () => {
   });
 
   it('rotation: the new key is published at once, signs from active_from; the old one stays published until its tokens expired', async () => {
-    const repository = new SigningKeysRepository(db);
+    const repository = new SigningKeysRepository(db, keyring);
     const ring = new SigningKeyRing(repository, { now: clock });
     const oldKid = (await ring.load()).signerKid;
     const result = await rotateSigningKeys(repository, {
@@ -108,7 +113,7 @@ describe('SigningKeyRing and rotateSigningKeys', () => {
   });
 
   it('reloads on an unknown kid (another instance rotated), at most once per cooldown', async () => {
-    const repository = new CountingRepository(db);
+    const repository = new CountingRepository(db, keyring);
     const ring = new SigningKeyRing(repository, { now: clock, unknownKidCooldownMs: 1000 });
     await ring.load();
     const current = await privateJwkOf(ring.current.signerKid);
@@ -116,7 +121,7 @@ describe('SigningKeyRing and rotateSigningKeys', () => {
 
     // Another instance rotates; this one has not reloaded yet.
     now += 5000;
-    const rotated = await rotateSigningKeys(new SigningKeysRepository(db), {
+    const rotated = await rotateSigningKeys(new SigningKeysRepository(db, keyring), {
       now: new Date(now),
     });
     const reads = repository.reads;

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 
 import { freePort } from '../../../../scripts/free-port.ts';
-import { createTestApp, type TestApp, type TestAppOptions } from '../support/app.ts';
+import { createTestApp, storedSecret, type TestApp, type TestAppOptions } from '../support/app.ts';
 
 /** A test app listening on 127.0.0.1 with a PUBLIC_URL that matches. */
 export interface ListeningApp extends TestApp {
@@ -188,12 +188,8 @@ export async function authorizationCodeTokens(
   password: string,
 ): Promise<{ tokens: TokenResponse; clientAuth: string }> {
   const { createHash, randomBytes } = await import('node:crypto');
-  const secret = await server.app.db
-    .selectFrom('secrets')
-    .select('value')
-    .where('name', '=', 'bff_client_secret')
-    .executeTakeFirstOrThrow();
-  const clientAuth = `Basic ${Buffer.from(`assay-web:${secret.value}`).toString('base64')}`;
+  const secret = await storedSecret(server.app, 'bff_client_secret');
+  const clientAuth = `Basic ${Buffer.from(`assay-web:${secret}`).toString('base64')}`;
   const verifier = randomBytes(32).toString('base64url');
   const redirectUri = `${server.baseUrl}/bff/callback`;
   const browser = new Browser(server.baseUrl);

@@ -2,10 +2,18 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 
-import { loadConfig } from '../../src/config.ts';
+import { decodeProtectedHeader } from 'jose';
+
+import { decodeSecretsKey, loadConfig } from '../../src/config.ts';
 import { createDatabase } from '../../src/platform/db.ts';
 import { migrateToLatest } from '../../src/platform/migrations.ts';
-import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { openSecretsKeyring } from '../../src/platform/secrets-key.ts';
+import {
+  createTestDatabase,
+  secretsEnv,
+  testEngine,
+  type TestDatabase,
+} from '../support/database.ts';
 import { runScript, startScript } from '../support/processes.ts';
 
 describe('identity admin commands (users, clients, keys)', () => {
@@ -14,7 +22,7 @@ describe('identity admin commands (users, clients, keys)', () => {
 
   before(async () => {
     database = await createTestDatabase();
-    env = { DATABASE_URL: database.url };
+    env = { DATABASE_URL: database.url, ...secretsEnv(database.url) };
     const db = createDatabase(loadConfig(env).database);
     await migrateToLatest(db);
     await db.destroy();
@@ -161,7 +169,8 @@ describe('identity admin commands (users, clients, keys)', () => {
       const { SigningKeyRing } = await import('../../src/identity/signing-keys.ts');
       const { SigningKeysRepository } =
         await import('../../src/identity/signing-keys.repository.ts');
-      await new SigningKeyRing(new SigningKeysRepository(db)).load();
+      const keyring = await openSecretsKeyring(loadConfig(env));
+      await new SigningKeyRing(new SigningKeysRepository(db, keyring)).load();
     });
     const result = await runScript('cli.ts', ['keys', 'rotate'], env);
     assert.equal(result.code, 0, result.stderr);
@@ -173,6 +182,9 @@ describe('identity admin commands (users, clients, keys)', () => {
     assert.equal(rotation.retired.length, 1);
     const keys = await query((db) => db.selectFrom('signing_keys').selectAll().execute());
     assert.equal(keys.length, 2);
+    for (const key of keys) {
+      assert.equal(decodeProtectedHeader(key.private_jwk).enc, 'A256GCM', 'stored encrypted');
+    }
     const [retiredKey] = rotation.retired;
     assert.ok(retiredKey);
     const retired = keys.find((key) => key.kid === retiredKey.kid);
@@ -182,4 +194,33 @@ describe('identity admin commands (users, clients, keys)', () => {
     const margin = Date.parse(retired.not_after ?? '') - Date.parse(rotation.activeFrom);
     assert.ok(margin >= (15 * 60 + 60) * 1000, String(margin));
   });
+
+  it('secrets generate-key prints a new key of 32 random bytes each time', async () => {
+    const [first, second] = await Promise.all([
+      runScript('cli.ts', ['secrets', 'generate-key'], {}),
+      runScript('cli.ts', ['secrets', 'generate-key'], {}),
+    ]);
+    assert.equal(first.code, 0, first.stderr);
+    assert.equal(decodeSecretsKey(first.stdout)?.length, 32);
+    assert.notEqual(first.stdout, second.stdout);
+  });
+
+  it(
+    'on PostgreSQL, the commands that need the secrets key refuse without SECRETS_KEY',
+    {
+      skip: testEngine() !== 'postgres',
+    },
+    async () => {
+      for (const command of [
+        ['keys', 'rotate'],
+        ['secrets', 'rotate'],
+        ['db', 'migrate'],
+      ]) {
+        const result = await runScript('cli.ts', command, { ...env, SECRETS_KEY: '' });
+        assert.equal(result.code, 1, command.join(' '));
+        assert.match(result.stderr, /SECRETS_KEY: must be set when DATABASE_URL is PostgreSQL/);
+        assert.match(result.stderr, /openssl rand -base64 32/);
+      }
+    },
+  );
 });

@@ -10,6 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import { decodeJwt } from 'jose';
 
 import { createIdentityProvider } from '../../src/identity/provider.ts';
+import { storedSecret } from '../support/app.ts';
 import { createAccount, TEST_PASSWORD } from '../support/auth.ts';
 import { authorizationCodeTokens, startListeningApp, type ListeningApp } from './browser.ts';
 
@@ -21,12 +22,8 @@ describe('the embedded provider’s protocol policy', () => {
 
   before(async () => {
     server = await startListeningApp();
-    const secret = await server.app.db
-      .selectFrom('secrets')
-      .select('value')
-      .where('name', '=', 'bff_client_secret')
-      .executeTakeFirstOrThrow();
-    webClientAuth = `Basic ${Buffer.from(`assay-web:${secret.value}`).toString('base64')}`;
+    const secret = await storedSecret(server.app, 'bff_client_secret');
+    webClientAuth = `Basic ${Buffer.from(`assay-web:${secret}`).toString('base64')}`;
   });
   after(() => server.close());
 

@@ -14,7 +14,7 @@ import { decodeJwt } from 'jose';
 import type { App } from '../../src/app.ts';
 import { encodeCursor } from '../../src/exams/page-cursor.ts';
 import { SealedBox } from '../../src/identity/sealed-box.ts';
-import { createTestApp, type TestApp } from '../support/app.ts';
+import { createTestApp, storedSecret, type TestApp } from '../support/app.ts';
 import {
   accessTokenFor,
   bearer,
@@ -94,12 +94,7 @@ async function ageSessionToken(app: App, browser: Browser): Promise<void> {
     .select('tokens')
     .where('id_hash', '=', idHash)
     .executeTakeFirstOrThrow();
-  const secret = await app.db
-    .selectFrom('secrets')
-    .select('value')
-    .where('name', '=', 'bff_token_key')
-    .executeTakeFirstOrThrow();
-  const box = new SealedBox(secret.value, 'assay bff tokens');
+  const box = new SealedBox(await storedSecret(app, 'bff_token_key'), 'assay bff tokens');
   const tokens = JSON.parse(box.open(row.tokens, idHash) ?? 'null') as { expiresAt: number };
   tokens.expiresAt = Date.now() + 30_000;
   await app.db

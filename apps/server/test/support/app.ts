@@ -2,9 +2,11 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { buildApp, type App, type BuildAppOptions } from '../../src/app.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
+import { SecretsRepository } from '../../src/identity/secrets.repository.ts';
 import { createDatabase } from '../../src/platform/db.ts';
 import { migrateToLatest } from '../../src/platform/migrations.ts';
-import { createTestDatabase, type TestDatabase } from './database.ts';
+import { openSecretsKeyring } from '../../src/platform/secrets-key.ts';
+import { createTestDatabase, secretsEnv, type TestDatabase } from './database.ts';
 
 /** A built web app with `__CSP_NONCE__` placeholders and a hashed asset. */
 export const fixtureWebDist = path.resolve(import.meta.dirname, '../fixtures/web-dist');
@@ -49,6 +51,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
       DATABASE_URL: database.url,
       LOG_LEVEL: options.logs === undefined ? 'silent' : 'info',
       WEB_DIST_DIR: fixtureWebDist,
+      ...secretsEnv(database.url),
       ...options.env,
     });
     // Migrated first, as server.ts does: identity reads its keys and secrets while it starts.
@@ -79,4 +82,12 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     await database.destroy();
     throw error;
   }
+}
+
+/** A secret the app keeps in the database (e.g. `bff_client_secret`), decrypted as it reads it. */
+export async function storedSecret(app: App, name: string): Promise<string> {
+  const keyring = await openSecretsKeyring(app.config);
+  const value = await new SecretsRepository(app.db, keyring).find(name);
+  if (value === undefined) throw new Error(`There is no secret ${name}`);
+  return value;
 }

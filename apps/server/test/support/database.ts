@@ -15,6 +15,17 @@ export function testEngine(): TestEngine {
   return engine;
 }
 
+/** The `SECRETS_KEY` of test databases on PostgreSQL (SQLite ones use their key file). */
+export const TEST_SECRETS_KEY = 'dGVzdCBzZWNyZXRzIGtleSwgdGhpcnR5LXR3byBieXQ';
+
+/**
+ * What a server needs beside `DATABASE_URL` to open the database at `url`: PostgreSQL requires
+ * `SECRETS_KEY`.
+ */
+export function secretsEnv(url: string): Record<string, string> {
+  return url.startsWith('postgres') ? { SECRETS_KEY: TEST_SECRETS_KEY } : {};
+}
+
 /** A fresh, empty database for one test file. */
 export interface TestDatabase {
   readonly engine: TestEngine;

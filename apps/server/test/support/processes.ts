@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { once } from 'node:events';
+import { secretsEnv } from './database.ts';
 
 const serverSrc = path.resolve(import.meta.dirname, '../../src');
 
@@ -11,14 +12,17 @@ export interface Finished {
   readonly stderr: string;
 }
 
-/** Runs `node apps/server/src/<script>` with the given arguments and environment. */
+/**
+ * Runs `node apps/server/src/<script>` with the given arguments and environment (plus the test
+ * `SECRETS_KEY` for a PostgreSQL `DATABASE_URL`, unless `env` names one, empty for none).
+ */
 export function startScript(
   script: string,
   args: readonly string[],
   env: Readonly<Record<string, string>>,
 ): { child: ChildProcess; finished: Promise<Finished> } {
   const child = spawn(process.execPath, [path.join(serverSrc, script), ...args], {
-    env: { PATH: process.env.PATH ?? '', ...env },
+    env: { PATH: process.env.PATH ?? '', ...secretsEnv(env['DATABASE_URL'] ?? ''), ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let stdout = '';
