@@ -70,13 +70,16 @@ describe('signing up, out and in', () => {
     await page.getByLabel('Password', { exact: true }).fill(visitor.password);
     await page.getByRole('button', { name: 'Create account' }).click();
 
-    // Back where sign-up started, signed in.
-    await page.waitForURL(`${server.url}/`);
+    // Signed in, on the exams rather than back on the home page's pitch.
+    await page.waitForURL(`${server.url}/exams`);
+    await page.getByRole('heading', { level: 1, name: 'Exams' }).waitFor();
     const account = toolbar.getByRole('button', { name: visitor.displayName });
     await account.waitFor();
     assert.equal(await toolbar.getByRole('button', { name: 'Sign in' }).count(), 0);
-    await expectAccessible(page, 'the home page, signed in');
+    await expectAccessible(page, 'the exams, signed in');
     await screenshot(page, 'auth-signed-in');
+    await page.goto(server.url);
+    await account.waitFor();
 
     // Sign out from the account menu, by keyboard.
     await account.focus();
@@ -134,7 +137,11 @@ describe('signing up, out and in', () => {
     await page.getByLabel('Password', { exact: true }).fill('not the right passphrase');
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
 
-    await page.getByText('Wrong username/email or password.').waitFor();
+    // Looked for in the form: the live announcer holds a copy of the message for screen readers.
+    const form = page.getByRole('form', { name: 'Sign in' });
+    const refused = 'Wrong username/email or password.';
+    await form.getByText(refused).waitFor();
+    await page.locator('.cdk-live-announcer-element').getByText(refused).waitFor();
     assert.equal(page.url(), signInPage);
     assert.equal(
       await page.getByRole('button', { name: 'Sign in', exact: true }).isEnabled(),
@@ -146,7 +153,7 @@ describe('signing up, out and in', () => {
     // The same message for an account that does not exist.
     await page.getByLabel('Username or email').fill('nobody@example.org');
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-    await page.getByText('Wrong username/email or password.').waitFor();
+    await form.getByText(refused).waitFor();
 
     assert.deepEqual(unexpected(problems, [401]), []);
     await page.context().close();

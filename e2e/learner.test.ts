@@ -3,10 +3,11 @@
 // in the middle resumes with every answer intact), submit, read the result, and find it again in
 // "My results". Every page is checked with axe and photographed; no console errors are allowed.
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { openPage, screenshot, expectAccessible } from './support/browser.ts';
-import { fillSignIn, fillSignUp, unexpectedProblems } from './support/accounts.ts';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { openPage, screenshot, screenshotDir, expectAccessible } from './support/browser.ts';
+import { createUser, fillSignIn, fillSignUp, unexpectedProblems } from './support/accounts.ts';
 import { startJourney, type Journey } from './support/journey.ts';
 import type { RunningServer } from './support/server.ts';
 
@@ -68,6 +69,36 @@ async function checkedLabel(page: Page): Promise<string> {
 
 async function questionHeading(page: Page): Promise<string> {
   return (await page.locator('#question-heading').textContent())?.trim() ?? '';
+}
+
+const PHONE = { width: 375, height: 740 };
+
+/** Fails unless `locator` is wholly on the first screen of a page scrolled to its top. */
+async function assertAboveTheFold(page: Page, locator: Locator, what: string): Promise<void> {
+  assert.equal(await page.evaluate(() => window.scrollY), 0, `${what}: the page is at its top`);
+  const box = await locator.boundingBox();
+  assert.ok(box, `${what} is shown`);
+  assert.ok(
+    box.y >= 0 && box.y + box.height <= PHONE.height,
+    `${what} is on the first screen (${String(box.y)}–${String(box.y + box.height)} of ${String(PHONE.height)} px)`,
+  );
+}
+
+/** Fails unless `locator` is on screen, below the sticky toolbar, and not covered by anything. */
+async function assertInView(page: Page, locator: Locator, what: string): Promise<void> {
+  const box = await locator.boundingBox();
+  assert.ok(box, `${what} is shown`);
+  const toolbarBottom = (await page.getByRole('banner').boundingBox())?.height ?? 0;
+  assert.ok(
+    box.y >= toolbarBottom && box.y + box.height <= PHONE.height,
+    `${what} is in view (${String(box.y)}–${String(box.y + box.height)}, toolbar to ${String(toolbarBottom)})`,
+  );
+  const onTop = await locator.evaluate((element) => {
+    const rect = element.getBoundingClientRect();
+    const hit = document.elementFromPoint(rect.x + rect.width / 2, rect.y + rect.height / 2);
+    return hit !== null && element.contains(hit);
+  });
+  assert.ok(onTop, `nothing covers ${what}`);
 }
 
 describe('a learner takes an exam', () => {
@@ -374,6 +405,138 @@ describe('a learner takes an exam', () => {
       [],
     );
     await context.close();
+  });
+
+  it('on a phone: the way in on the first screen, the countdown always in view, and a time-out that says so', async () => {
+    const linus = {
+      username: 'linus',
+      email: 'linus@example.org',
+      displayName: 'Linus Pauling',
+      password: 'two nobel prizes and a great deal of vitamin c',
+    };
+    const title = 'Web security basics';
+    const { page, problems } = await openPage(browser, { viewport: PHONE });
+    // The browser's clock, so the test can move it to the end of the exam instead of waiting.
+    await page.clock.install();
+
+    // The exam's page: the way in is on the first screen, before the description.
+    await page.goto(`${server.url}/exams`);
+    await page.getByRole('list', { name: 'Exams' }).getByRole('link', { name: title }).click();
+    await page.getByRole('heading', { level: 1, name: title }).waitFor();
+    const examUrl = page.url();
+    const examId = new URL(examUrl).pathname.split('/').at(-1) ?? '';
+    await assertAboveTheFold(
+      page,
+      page.getByRole('button', { name: 'Sign in to take this exam' }),
+      'Sign in to take this exam',
+    );
+    await expectAccessible(page, 'the exam page on a phone (visitor)');
+    await screenshot(page, 'learner-exam-phone-visitor');
+    const beforeSignUp = problems.length;
+    await page.getByRole('button', { name: 'Create an account' }).click();
+    await fillSignUp(page, linus);
+    await page.waitForURL(examUrl);
+    const start = page.getByRole('button', { name: 'Start exam' });
+    await start.waitFor();
+    problems.splice(
+      beforeSignUp,
+      problems.length - beforeSignUp,
+      ...problems.slice(beforeSignUp).filter((problem) => !abortedByNavigation(problem)),
+    );
+    await assertAboveTheFold(page, start, 'Start exam');
+    await screenshot(page, 'learner-exam-phone-signed-in');
+
+    // The last question, scrolled to the bottom of the page: the countdown is still in view.
+    await start.click();
+    await page.waitForURL(/\/attempts\/[0-9a-f-]{36}(\?.*)?$/);
+    await page.locator('#question-heading').waitFor();
+    const total = Number(/of (\d+)$/.exec(await questionHeading(page))?.[1]);
+    assert.ok(total > 1, 'the exam has several questions');
+    const navigator = page.getByRole('navigation', { name: 'Questions' });
+    await navigator.getByRole('button', { name: `Question ${String(total)}, unanswered` }).click();
+    assert.equal(await questionHeading(page), `Question ${String(total)} of ${String(total)}`);
+    await answerShownQuestion(page);
+    await page.evaluate(() => {
+      window.scrollTo(0, document.documentElement.scrollHeight);
+    });
+    await page.waitForFunction(() => window.scrollY > 0);
+    await assertInView(page, page.getByTestId('countdown'), 'the countdown');
+    await assertInView(page, saveStatus(page), 'the save status');
+
+    // The navigator's legend says in words which questions are answered: no sample squares
+    // that look like checkboxes to tick.
+    const legend = navigator.locator('.legend');
+    assert.equal((await legend.textContent())?.trim(), 'Answered questions are ticked ✓');
+    const boxes = await legend.evaluate(
+      (element) =>
+        [...element.querySelectorAll('*')].filter((child) => {
+          const style = getComputedStyle(child);
+          return style.borderTopStyle !== 'none' || style.backgroundColor !== 'rgba(0, 0, 0, 0)';
+        }).length,
+    );
+    assert.equal(boxes, 0, 'the legend draws no boxes');
+    await expectAccessible(page, 'the exam player on a phone, scrolled to the end');
+    // What the learner sees there (a full-page picture would scroll back to the top).
+    await page.screenshot({ path: join(screenshotDir, 'learner-player-phone-scrolled.png') });
+
+    // The time runs out with the page open: the page submits, and the attempt ended because
+    // time ran out, not because the learner submitted.
+    await page.clock.fastForward('16:00');
+    await page.waitForURL(/\/attempts\/[0-9a-f-]{36}\/result$/);
+    const attemptId = new URL(page.url()).pathname.split('/')[2] ?? '';
+    await page
+      .getByText('Time ran out: the answers saved before the deadline were graded.')
+      .waitFor();
+    assert.equal((await page.locator('.details dt').first().textContent())?.trim(), 'Time ran out');
+    // The questions left blank say so; they were not answered wrongly.
+    const verdicts = (await page.locator('.question-verdict').allTextContents()).map((verdict) =>
+      verdict.replace(/\s+/g, ' ').trim(),
+    );
+    assert.equal(verdicts.length, total);
+    assert.equal(
+      verdicts.filter((verdict) => verdict.startsWith('Not answered')).length,
+      total - 1,
+    );
+    assert.match(verdicts.at(-1) ?? '', /^(Correct|Incorrect) · /);
+    await expectAccessible(page, 'the result of a timed-out attempt on a phone');
+    await screenshot(page, 'learner-result-time-ran-out');
+
+    // "My results" says it too.
+    await page.goto(`${server.url}/me/results`);
+    const row = page.getByRole('row').filter({ hasText: title });
+    await row.waitFor();
+    await row.getByText('Time ran out').waitFor();
+    await expectAccessible(page, 'my results with a timed-out attempt');
+    assert.deepEqual(
+      unexpectedProblems(problems, [401]).filter((problem) => !abortedByNavigation(problem)),
+      [],
+    );
+    await page.context().close();
+
+    // And so does the exam's list of attempts, for its author or an admin.
+    const admin = {
+      username: 'marie',
+      email: 'marie@example.org',
+      displayName: 'Marie Curie',
+      password: 'nothing in life is to be feared, only understood',
+    };
+    await createUser(journey.databaseUrl, server.url, admin, 'admin');
+    const staff = await openPage(browser);
+    await staff.page.goto(`${server.url}/authoring/${examId}/attempts`);
+    await fillSignIn(staff.page, admin);
+    await staff.page.waitForURL(`${server.url}/authoring/${examId}/attempts`);
+    const attempt = staff.page.getByRole('row').filter({ hasText: linus.displayName });
+    await attempt.waitFor();
+    assert.match((await attempt.textContent()) ?? '', /time ran out/i);
+    const view = await staff.page.evaluate(async (id) => {
+      const response = await fetch(`/api/exams/${id}/attempts`);
+      return ((await response.json()) as { items: { attemptId: string; state: string }[] }).items;
+    }, examId);
+    assert.deepEqual(
+      view.filter((item) => item.attemptId === attemptId).map((item) => item.state),
+      ['expired'],
+    );
+    await staff.page.context().close();
   });
 
   it('keeps the place when a visitor opens an attempt address without signing in', async () => {
