@@ -22,6 +22,12 @@ export const routes: Routes = [
     loadComponent: () => import('./forbidden/forbidden').then((m) => m.Forbidden),
   },
   {
+    // Where the server sends the browser when signing in failed, with the reason and request id.
+    path: 'sign-in-error',
+    title: 'Signing in failed',
+    loadComponent: () => import('./sign-in-error/sign-in-error').then((m) => m.SignInError),
+  },
+  {
     path: 'exams',
     title: 'Exams',
     loadComponent: () => import('./catalog/exam-catalog').then((m) => m.ExamCatalog),
