@@ -150,6 +150,30 @@ describe('NodeSqliteDialect', () => {
     assert.deepEqual(await db.selectFrom('pets').selectAll().execute(), []);
   });
 
+  it('reports the error that ended a transaction SQLite rolled back by itself', async () => {
+    // A full disk (here: a database capped at its size) makes SQLite roll the whole transaction
+    // back; the caller must see SQLITE_FULL, not a failed rollback of no transaction.
+    const pages = (await sql<{ page_count: number }>`pragma page_count`.execute(db)).rows[0];
+    await sql.raw(`pragma max_page_count = ${String(pages?.page_count)}`).execute(db);
+    try {
+      await assert.rejects(
+        db.transaction().execute(async (trx) => {
+          await trx.insertInto('owners').values({ id: 'full-1' }).execute();
+          await trx
+            .insertInto('owners')
+            .values({ id: 'x'.repeat(50_000) })
+            .execute();
+        }),
+        { code: 'ERR_SQLITE_ERROR', errcode: 13 },
+      );
+    } finally {
+      await sql`pragma max_page_count = 1000000`.execute(db);
+    }
+    assert.deepEqual(await db.selectFrom('owners').selectAll().execute(), []);
+    await db.insertInto('owners').values({ id: 'after' }).execute();
+    await db.deleteFrom('owners').execute();
+  });
+
   it('serializes concurrent transactions, so read-modify-write loses no update', async () => {
     await db.insertInto('counters').values({ id: 'shared', value: 0 }).execute();
     const increment = () =>

@@ -169,6 +169,9 @@ class NodeSqliteDriver implements Driver {
   }
 
   async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    // SQLite rolls a transaction back by itself on some errors (SQLITE_FULL, SQLITE_IOERR …);
+    // rolling back again would fail and hide the error that ended it.
+    if (connection instanceof NodeSqliteConnection && !connection.inTransaction) return;
     await connection.executeQuery(CompiledQuery.raw('rollback'));
   }
 
@@ -268,6 +271,11 @@ class NodeSqliteConnection implements DatabaseConnection {
       this.#compilations++;
       return constants.SQLITE_OK;
     });
+  }
+
+  /** Whether a transaction is open on the connection. */
+  get inTransaction(): boolean {
+    return this.#database.isTransaction;
   }
 
   #prepare(sql: string): CachedStatement {
