@@ -15,7 +15,16 @@ export interface KyselyMigrationTable {
   timestamp: string;
 }
 
+/** Rows `/readyz` writes and deletes at once, to learn whether the database can write. */
+export interface ReadinessProbesTable {
+  id: string;
+  written_at: string;
+  /** Enough text to need pages of its own. */
+  filler: string;
+}
+
 /** Every table of the database. */
 export interface Database extends IdentityTables, ExamTables, AttemptTables {
   kysely_migration: KyselyMigrationTable;
+  readiness_probes: ReadinessProbesTable;
 }

@@ -11,20 +11,35 @@
  * - counts and other integers are `integer`/`bigint` and come back as JS numbers on both.
  * Only `*.repository.ts` files (and migrations) use the query builder.
  */
+import { randomBytes, randomUUID } from 'node:crypto';
 import fp from 'fastify-plugin';
 import { Kysely, PostgresDialect, sql, type Dialect } from 'kysely';
 import pg from 'pg';
 import type { Config } from '../config.ts';
+import {
+  DatabaseAvailability,
+  DatabaseTimeoutError,
+  MonitoredDialect,
+} from './database-availability.ts';
 import type { Database } from './database-schema.ts';
 import { NodeSqliteDialect } from './sqlite-dialect.ts';
 
 /** Options of `createDatabase`. */
 export interface CreateDatabaseOptions {
   /**
-   * Called when the database fails outside any request: an idle PostgreSQL connection (e.g. the
-   * server restarts), or SQLite's background checkpointer.
+   * Called when the database fails outside any request in a way that is no outage (those go to
+   * the database's `DatabaseAvailability`), e.g. SQLite's background checkpointer.
    */
   readonly onBackgroundError?: (error: Error) => void;
+}
+
+const availabilityOfDatabase = new WeakMap<Kysely<Database>, DatabaseAvailability>();
+
+/** What `createDatabase` found out about `db`'s availability. */
+export function databaseAvailability(db: Kysely<Database>): DatabaseAvailability {
+  const availability = availabilityOfDatabase.get(db);
+  if (availability === undefined) throw new Error('The database was not made by createDatabase');
+  return availability;
 }
 
 const pgInt8Oid = 20;
@@ -46,6 +61,10 @@ export function createDatabase(
 ): Kysely<Database> {
   let dialect: Dialect;
   const { target } = database;
+  const availability = new DatabaseAvailability();
+  const reportBackgroundError = (error: Error) => {
+    if (availability.failed(error) === undefined) options.onBackgroundError?.(error);
+  };
   if (target.engine === 'sqlite') {
     dialect = new NodeSqliteDialect({
       file: target.file,
@@ -60,33 +79,67 @@ export function createDatabase(
       types: pgTypes,
     });
     // Without a listener, an idle client's error would crash the process.
-    pool.on('error', (error) => {
-      options.onBackgroundError?.(error);
+    pool.on('error', reportBackgroundError);
+    // So would the error of a client in use (pg-pool listens to idle clients only): a restart of
+    // PostgreSQL ends every connection, and one checked out by a transaction between statements
+    // emits 'error' on the client. Its statement fails by itself, and the pool drops the client
+    // when it is released.
+    pool.on('connect', (client) => {
+      client.on('error', reportBackgroundError);
     });
     dialect = new PostgresDialect({ pool });
   }
-  return new Kysely<Database>({ dialect });
+  const db = new Kysely<Database>({ dialect: new MonitoredDialect(dialect, availability) });
+  availabilityOfDatabase.set(db, availability);
+  return db;
+}
+
+async function withinTimeout(work: Promise<unknown>, timeoutMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => {
+      reject(new DatabaseTimeoutError(timeoutMs));
+    }, timeoutMs);
+  });
+  try {
+    await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Runs a trivial query; rejects if the database does not answer within `timeoutMs`. */
 export async function pingDatabase(db: Kysely<Database>, timeoutMs: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => {
-      reject(new Error(`The database did not answer within ${timeoutMs} ms`));
-    }, timeoutMs);
+  await withinTimeout(sql`select 1`.execute(db), timeoutMs);
+}
+
+/**
+ * Writes a row that needs fresh pages and deletes it again, in one committed transaction:
+ * whether the database can write now, where a read would pass on a full disk. Leaves nothing.
+ */
+export async function probeDatabaseWrite(db: Kysely<Database>, timeoutMs: number): Promise<void> {
+  const write = db.transaction().execute(async (trx) => {
+    const id = randomUUID();
+    await trx
+      .insertInto('readiness_probes')
+      .values({
+        id,
+        written_at: new Date().toISOString(),
+        // Random, so that PostgreSQL cannot compress it into its row; 8 kB, past a page.
+        filler: randomBytes(4096).toString('hex'),
+      })
+      .execute();
+    await trx.deleteFrom('readiness_probes').where('id', '=', id).execute();
   });
-  try {
-    await Promise.race([sql`select 1`.execute(db), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
+  await withinTimeout(write, timeoutMs);
 }
 
 declare module 'fastify' {
   interface FastifyInstance {
     /** The database. Only repositories should use it. */
     db: Kysely<Database>;
+    /** Whether the database serves, as the statements run so far found it. */
+    databaseAvailability: DatabaseAvailability;
   }
 }
 
@@ -99,8 +152,12 @@ export interface DbPluginOptions {
 /** Decorates `app.db` and destroys the database when the app closes. */
 export const dbPlugin = fp<DbPluginOptions>(
   (app, options, done) => {
+    const availability = databaseAvailability(options.db);
+    availability.useLogger(app.log);
     app.decorate('db', options.db);
+    app.decorate('databaseAvailability', availability);
     app.addHook('onClose', async () => {
+      availability.useLogger(undefined);
       await options.db.destroy();
     });
     done();

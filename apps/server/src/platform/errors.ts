@@ -12,6 +12,7 @@ import type {
   FastifySchemaValidationError,
 } from 'fastify';
 import fp from 'fastify-plugin';
+import { databaseOutageKind, databaseRetryAfterSeconds } from './database-availability.ts';
 
 /**
  * An expected failure of a domain operation. Services throw these — never HTTP errors — and
@@ -98,6 +99,9 @@ export function problemFor(
 
 /** Sends problem details as `application/problem+json`. */
 export function sendProblem(reply: FastifyReply, problem: ProblemDetails): FastifyReply {
+  if (problem.code === ErrorCode.database_unavailable) {
+    reply.header('retry-after', String(databaseRetryAfterSeconds));
+  }
   // Serialised here rather than by a route's response schema so extension members survive.
   return reply
     .status(problem.status)
@@ -181,6 +185,14 @@ export function problemFromError(error: unknown, request: FastifyRequest): Probl
       // Fastify's own 4xx messages describe the request, never the server.
       return problemFor(request, code, error.message, { status });
     }
+  }
+  if (databaseOutageKind(error) !== undefined) {
+    // The outage is logged once, by DatabaseAvailability, rather than by every request it fails.
+    return problemFor(
+      request,
+      ErrorCode.database_unavailable,
+      'The database is unavailable. Try again in a few seconds.',
+    );
   }
   request.log.error({ err: error }, 'Request failed with an unexpected error');
   return problemFor(

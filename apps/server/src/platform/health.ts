@@ -1,6 +1,7 @@
 import { HealthStatus, ReadinessStatus } from '@assay/contracts';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { pingDatabase } from './db.ts';
+import { databaseOutageKind, DatabaseTimeoutError } from './database-availability.ts';
+import { pingDatabase, probeDatabaseWrite } from './db.ts';
 import { UnavailableError } from './errors.ts';
 import { problemResponse } from './openapi.ts';
 
@@ -26,6 +27,9 @@ export const healthRoutes: FastifyPluginAsyncTypebox = (app) => {
       schema: {
         tags: ['health'],
         summary: 'Readiness: the server can serve requests (the database answers)',
+        description:
+          'Answers 503 `database_unavailable` with `Retry-After` while the database does not ' +
+          'answer, and after a write failed for want of space until a write succeeds again.',
         response: {
           200: ReadinessStatus,
           503: problemResponse('The database does not answer'),
@@ -33,10 +37,20 @@ export const healthRoutes: FastifyPluginAsyncTypebox = (app) => {
       },
     },
     async (request) => {
+      const availability = app.databaseAvailability;
       try {
-        await pingDatabase(app.db, readinessTimeoutMs);
+        // A read passes on a full disk: after a failed write, only a write proves readiness.
+        if (availability.outage === 'unwritable') {
+          await probeDatabaseWrite(app.db, readinessTimeoutMs);
+        } else {
+          await pingDatabase(app.db, readinessTimeoutMs);
+        }
       } catch (error) {
-        request.log.warn({ err: error }, 'Readiness check failed: the database does not answer');
+        // The driver reports its own errors; an outage is logged once, when it starts.
+        if (error instanceof DatabaseTimeoutError) availability.failed(error);
+        else if (databaseOutageKind(error) === undefined) {
+          request.log.warn({ err: error }, 'Readiness check failed: the database does not answer');
+        }
         throw new UnavailableError('database_unavailable', 'The database does not answer.');
       }
       return { status: 'ready' as const };
