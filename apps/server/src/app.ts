@@ -13,7 +13,12 @@ import { identityPlugin, type IdentityTuning } from './identity/identity.plugin.
 import { examsFeature } from './exams/exams.feature.ts';
 import type { Database } from './platform/database-schema.ts';
 import { createDatabase, dbPlugin } from './platform/db.ts';
-import { errorsPlugin, problemFromError, sendProblem } from './platform/errors.ts';
+import {
+  answerClientError,
+  errorsPlugin,
+  problemFromError,
+  sendProblem,
+} from './platform/errors.ts';
 import { healthRoutes } from './platform/health.ts';
 import { loggingOptions, requestIdPlugin } from './platform/logging.ts';
 import { openApiPlugin } from './platform/openapi.ts';
@@ -91,6 +96,8 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}) {
     frameworkErrors: (error, request, reply) => {
       sendProblem(reply, problemFromError(error, request));
     },
+    // Nor do requests Node's HTTP parser refuses.
+    clientErrorHandler: answerClientError,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const db =

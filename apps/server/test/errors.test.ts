@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import net from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { ProblemDetails } from '@assay/contracts';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
@@ -6,6 +7,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import { Type } from 'typebox';
 import { ConflictError, ForbiddenError, NotFoundError } from '../src/platform/errors.ts';
 import { createTestApp, LogCapture, type TestApp } from './support/app.ts';
+import { machineTokenFor } from './support/auth.ts';
 
 const testRoutes: FastifyPluginAsyncTypebox = (app) => {
   app.post(
@@ -204,4 +206,134 @@ describe('errors are problem details', () => {
     const log = JSON.stringify(logs.lines);
     assert.doesNotMatch(log, /secret-token|s3cr3t/);
   });
+});
+
+/** Sends `request` as raw bytes and returns what came back until the server closed. */
+function rawHttp(port: number, request: string): Promise<{ head: string; body: string }> {
+  return new Promise((resolve, reject) => {
+    let received = '';
+    const socket = net.connect(port, '127.0.0.1', () => {
+      // Not `end`: a half-closed connection would let the server drop the request unanswered.
+      socket.write(request);
+    });
+    socket.setTimeout(10_000, () => socket.destroy(new Error('no answer within 10 s')));
+    socket.on('data', (chunk: Buffer) => (received += chunk.toString('utf8')));
+    socket.on('error', reject);
+    socket.on('close', () => {
+      const split = received.indexOf('\r\n\r\n');
+      resolve({ head: received.slice(0, split), body: received.slice(split + 4) });
+    });
+  });
+}
+
+describe('errors over real HTTP, from the parsers', () => {
+  let testApp: TestApp;
+  let port: number;
+  let authorization: string;
+
+  before(async () => {
+    testApp = await createTestApp();
+    authorization = `Bearer ${await machineTokenFor(testApp.app, ['manage:exams'])}`;
+    const address = await testApp.app.listen({ port: 0, host: '127.0.0.1' });
+    port = Number(new URL(address).port);
+  });
+  after(() => testApp.close());
+
+  const createExam = (headers: string, body = '') =>
+    'POST /api/exams HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n' +
+    `Authorization: ${authorization}\r\n${headers}\r\n${body}`;
+  const jsonBody = (body: string) =>
+    createExam(
+      `Content-Type: application/json\r\nContent-Length: ${String(Buffer.byteLength(body))}\r\n`,
+      body,
+    );
+  const chunk = (text: string) => `${Buffer.byteLength(text).toString(16)}\r\n${text}\r\n`;
+
+  const cases: { name: string; request: () => string; status: number; code: string }[] = [
+    {
+      name: 'malformed JSON',
+      request: () => jsonBody('{"title": "Algebra",'),
+      status: 400,
+      code: 'malformed_json',
+    },
+    {
+      name: 'JSON that would set a prototype',
+      request: () => jsonBody('{"__proto__": {"admin": true}, "title": "x"}'),
+      status: 400,
+      code: 'malformed_json',
+    },
+    {
+      name: 'an unsupported Content-Type',
+      request: () =>
+        createExam('Content-Type: application/xml\r\nContent-Length: 7\r\n', '<exam/>'),
+      status: 415,
+      code: 'unsupported_media_type',
+    },
+    {
+      name: 'a Content-Length over 1 MiB',
+      request: () =>
+        createExam('Content-Type: application/json\r\nContent-Length: 2000000\r\n', '{}'),
+      status: 413,
+      code: 'payload_too_large',
+    },
+    {
+      name: 'a chunked body over 1 MiB',
+      request: () =>
+        createExam(
+          'Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n',
+          chunk('x'.repeat(600_000)) + chunk('x'.repeat(600_000)) + '0\r\n\r\n',
+        ),
+      status: 413,
+      code: 'payload_too_large',
+    },
+    {
+      name: 'a malformed request line',
+      request: () => 'GET /api/exams HTTP/1.1 and more\r\nHost: localhost\r\n\r\n',
+      status: 400,
+      code: 'bad_request',
+    },
+    {
+      name: 'a malformed header',
+      request: () => 'GET /api/exams HTTP/1.1\r\nHost: localhost\r\nBad Header: x\r\n\r\n',
+      status: 400,
+      code: 'bad_request',
+    },
+    {
+      name: 'an invalid Content-Length',
+      request: () => createExam('Content-Type: application/json\r\nContent-Length: 2x\r\n', '{}'),
+      status: 400,
+      code: 'bad_request',
+    },
+    {
+      name: 'both Content-Length and Transfer-Encoding',
+      request: () =>
+        createExam(
+          'Content-Type: application/json\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n',
+          chunk('{}') + '0\r\n\r\n',
+        ),
+      status: 400,
+      code: 'bad_request',
+    },
+    {
+      name: 'headers over 16 KiB',
+      request: () =>
+        `GET /api/exams HTTP/1.1\r\nHost: localhost\r\nX-Padding: ${'a'.repeat(20_000)}\r\n\r\n`,
+      status: 431,
+      code: 'request_header_too_large',
+    },
+  ];
+
+  for (const { name, request, status, code } of cases) {
+    it(`answers ${name} with ${String(status)} ${code} as problem details`, async () => {
+      const { head, body } = await rawHttp(port, request());
+      assert.match(head, new RegExp(`^HTTP/1\\.1 ${String(status)} `));
+      assert.match(head, /\r\ncontent-type: application\/problem\+json; charset=utf-8\r\n/i);
+      const problem = JSON.parse(body) as ProblemDetails;
+      assert.equal(problem.status, status);
+      assert.equal(problem.code, code);
+      assert.equal(problem.type, `urn:assay:problem:${code}`);
+      assert.match(problem.requestId, /^[0-9a-f-]{36}$/);
+      assert.doesNotMatch(body, /\bat \S+:\d+|node:internal|FST_ERR|HPE_/, 'no internals');
+    });
+  }
 });

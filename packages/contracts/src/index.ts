@@ -22,6 +22,10 @@ export const problemCatalog = {
   malformed_json: { status: 400, title: 'The request body is not valid JSON' },
   /** Any other request the server cannot make sense of (bad URL, bad Content-Length …). */
   bad_request: { status: 400, title: 'The request cannot be processed' },
+  /** The request did not arrive completely in time; the connection is closed. */
+  request_timeout: { status: 408, title: 'The request took too long to arrive' },
+  /** The request line and headers are larger than the server accepts. */
+  request_header_too_large: { status: 431, title: 'The request headers are too large' },
   /** The request has no `Authorization` header where a bearer token is required. */
   authorization_header_missing: { status: 401, title: 'Authorization header is expected' },
   /** The `Authorization` header is not `Bearer <JWT>`, or the token cannot be verified. */

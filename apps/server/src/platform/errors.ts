@@ -1,3 +1,6 @@
+import { randomUUID } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
 import {
   ErrorCode,
   problemCatalog,
@@ -200,6 +203,52 @@ export function problemFromError(error: unknown, request: FastifyRequest): Probl
     ErrorCode.internal_error,
     `An unexpected error occurred. Quote request id ${request.id} when reporting it.`,
   );
+}
+
+const clientErrors: Readonly<Record<string, { code: ErrorCode; detail: string }>> = {
+  HPE_HEADER_OVERFLOW: {
+    code: ErrorCode.request_header_too_large,
+    detail: 'The request line and headers are larger than the server accepts.',
+  },
+  ERR_HTTP_REQUEST_TIMEOUT: {
+    code: ErrorCode.request_timeout,
+    detail: 'The request did not arrive completely in time.',
+  },
+};
+
+/**
+ * Answers a request Node's HTTP parser refused before Fastify saw it (a malformed request line,
+ * header or Content-Length, headers too large, a request too slow to arrive) with problem
+ * details, as Fastify's `clientErrorHandler`; Fastify's own answer is plain JSON. The connection
+ * is closed, since the parser cannot tell where the next request would start.
+ */
+export function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
+  // A reset connection has no one to answer.
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const known = error.code === undefined ? undefined : clientErrors[error.code];
+  const code = known?.code ?? ErrorCode.bad_request;
+  const { status, title } = problemCatalog[code];
+  const problem: ProblemDetails = {
+    type: `${problemTypePrefix}${code}`,
+    title,
+    status,
+    detail: known?.detail ?? 'The request is not valid HTTP/1.1.',
+    code,
+    requestId: randomUUID(),
+  };
+  const body = JSON.stringify(problem);
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${String(status)} ${STATUS_CODES[status] ?? ''}\r\n` +
+        `Content-Type: ${problemContentType}\r\n` +
+        `Content-Length: ${String(Buffer.byteLength(body))}\r\n` +
+        'X-Content-Type-Options: nosniff\r\n' +
+        `X-Request-Id: ${problem.requestId}\r\n` +
+        'Connection: close\r\n\r\n' +
+        body,
+    );
+  }
+  socket.destroy();
 }
 
 /** Answers 404 problem details for a request no route handles. */
