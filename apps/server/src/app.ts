@@ -6,7 +6,7 @@ import { AjvCompiler, type ValidatorFactory } from '@fastify/ajv-compiler';
 import Fastify from 'fastify';
 import type { Kysely } from 'kysely';
 import type { DestinationStream } from 'pino';
-import { systemClock, type Clock } from './attempts/deadline.ts';
+import { systemClock, type Clock } from './platform/clock.ts';
 import type { Config } from './config.ts';
 import { securitySchemes } from './identity/authenticate.ts';
 import { identityPlugin, type IdentityTuning } from './identity/identity.plugin.ts';

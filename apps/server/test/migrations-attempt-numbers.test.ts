@@ -6,12 +6,12 @@ import { AttemptsRepository } from '../src/attempts/attempts.repository.ts';
 import { AttemptsService } from '../src/attempts/attempts.service.ts';
 import { loadConfig } from '../src/config.ts';
 import { ExamsRepository } from '../src/exams/exams.repository.ts';
-import type { Actor } from '../src/exams/exams.service.ts';
 import type { Database } from '../src/platform/database-schema.ts';
 import { createDatabase } from '../src/platform/db.ts';
 import { migrateToLatest } from '../src/platform/migrations.ts';
 import { createTestDatabase, type TestDatabase } from './support/database.ts';
 import { migrationsBefore } from './support/migrations.ts';
+import { testPrincipal } from './support/principal.ts';
 
 /*
  * `…_attempt_numbers` numbers every learner's attempts at an exam 1, 2, 3, … by when they were
@@ -20,7 +20,7 @@ import { migrationsBefore } from './support/migrations.ts';
 
 const migration = '20261204090000_attempt_numbers';
 const issuer = 'http://localhost:3000/oidc';
-const ada: Actor = { subject: 'ada', issuer, permissions: ['take:exams'] };
+const ada = testPrincipal({ subject: 'ada', issuer, permissions: ['take:exams'] });
 const questions = [
   {
     id: 'q1',

@@ -6,12 +6,12 @@ import { AttemptsRepository } from '../src/attempts/attempts.repository.ts';
 import { AttemptsService } from '../src/attempts/attempts.service.ts';
 import { loadConfig } from '../src/config.ts';
 import { ExamsRepository } from '../src/exams/exams.repository.ts';
-import type { Actor } from '../src/exams/exams.service.ts';
 import type { Database } from '../src/platform/database-schema.ts';
 import { createDatabase } from '../src/platform/db.ts';
 import { migrateToLatest } from '../src/platform/migrations.ts';
 import { createTestDatabase, type TestDatabase } from './support/database.ts';
 import { migrationsBefore } from './support/migrations.ts';
+import { testPrincipal } from './support/principal.ts';
 
 /*
  * `…_attempt_question_sets` moves every attempt's frozen questions into shared question sets
@@ -21,7 +21,7 @@ import { migrationsBefore } from './support/migrations.ts';
 
 const migration = '20261203090000_attempt_question_sets';
 const issuer = 'http://localhost:3000/oidc';
-const learner: Actor = { subject: 'learner', issuer, permissions: ['take:exams'] };
+const learner = testPrincipal({ subject: 'learner', issuer, permissions: ['take:exams'] });
 const now = '2026-12-01T10:00:00.000Z';
 
 const examId = '00000000-0000-4000-8000-0000000000e1';

@@ -1,11 +1,9 @@
 import { sql, type Kysely } from 'kysely';
 import type { ReviewPolicy } from '@assay/contracts';
-import {
-  isForeignKeyViolation,
-  isUniqueViolation,
-  type ExamsDatabase,
-} from '../exams/exams.repository.ts';
-import type { PagePosition } from '../exams/page-cursor.ts';
+import type { ExamsDatabase } from '../exams/exams.repository.ts';
+import { isForeignKeyViolation, isUniqueViolation } from '../platform/database-errors.ts';
+import type { PagePosition } from '../platform/page-cursor.ts';
+import type { Principal } from '../platform/principal.ts';
 import { preparedQuery } from '../platform/prepared-query.ts';
 import type { QuestionSetStore } from './attempt-questions.ts';
 import type { AttemptsTable } from './attempt.tables.ts';
@@ -23,11 +21,8 @@ const numberColumns = ['exam_id', 'learner_subject', 'learner_issuer', 'number']
 /** A stored attempt row. */
 export type AttemptRow = AttemptsTable;
 
-/** A learner, as identified by their token. */
-export interface Learner {
-  readonly subject: string;
-  readonly issuer: string;
-}
+/** A learner: the principal's identity, all an attempt records of them. */
+type Learner = Pick<Principal, 'subject' | 'issuer'>;
 
 /** A saved answer as stored. */
 export interface StoredAnswer {

@@ -13,10 +13,10 @@ import {
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import {
   acceptEmptyJsonBodies,
-  actorOf,
+  principalOf,
   authProblems,
   invalidRequest,
-} from '../exams/route-support.ts';
+} from '../platform/route-support.ts';
 import { problemResponse } from '../platform/openapi.ts';
 import { attemptViewSerializerCompiler } from './attempt-view-json.ts';
 import type { AttemptsService } from './attempts.service.ts';
@@ -71,7 +71,7 @@ export const attemptsRoutes: FastifyPluginAsyncTypebox<AttemptsRoutesOptions> = 
     },
     async (request, reply) => {
       const { created, attempt } = await attempts.startOrResumeAttempt(
-        actorOf(request),
+        principalOf(request),
         request.params.examId,
       );
       return reply
@@ -102,7 +102,7 @@ export const attemptsRoutes: FastifyPluginAsyncTypebox<AttemptsRoutesOptions> = 
         },
       },
     },
-    (request) => attempts.getAttempt(actorOf(request), request.params.attemptId),
+    (request) => attempts.getAttempt(principalOf(request), request.params.attemptId),
   );
 
   app.put(
@@ -130,7 +130,7 @@ export const attemptsRoutes: FastifyPluginAsyncTypebox<AttemptsRoutesOptions> = 
         },
       },
     },
-    (request) => attempts.saveAnswers(actorOf(request), request.params.attemptId, request.body),
+    (request) => attempts.saveAnswers(principalOf(request), request.params.attemptId, request.body),
   );
 
   app.post(
@@ -158,7 +158,7 @@ export const attemptsRoutes: FastifyPluginAsyncTypebox<AttemptsRoutesOptions> = 
       },
     },
     (request) =>
-      attempts.submitAttempt(actorOf(request), request.params.attemptId, request.body ?? null),
+      attempts.submitAttempt(principalOf(request), request.params.attemptId, request.body ?? null),
   );
 
   app.get(
@@ -179,7 +179,7 @@ export const attemptsRoutes: FastifyPluginAsyncTypebox<AttemptsRoutesOptions> = 
         },
       },
     },
-    (request) => attempts.listMyAttempts(actorOf(request), request.query),
+    (request) => attempts.listMyAttempts(principalOf(request), request.query),
   );
 
   app.get(
@@ -204,7 +204,8 @@ export const attemptsRoutes: FastifyPluginAsyncTypebox<AttemptsRoutesOptions> = 
         },
       },
     },
-    (request) => attempts.listExamAttempts(actorOf(request), request.params.examId, request.query),
+    (request) =>
+      attempts.listExamAttempts(principalOf(request), request.params.examId, request.query),
   );
   return Promise.resolve();
 };

@@ -3,21 +3,26 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import type { Kysely } from 'kysely';
 import type { AttemptView, CreateExamBody, Exam } from '@assay/contracts';
 import { ExamsRepository, type ExamsDatabase } from '../exams/exams.repository.ts';
-import { ExamsService, type Actor } from '../exams/exams.service.ts';
+import { ExamsService } from '../exams/exams.service.ts';
 import { ManualClock, createExamsTestDatabase } from '../exams/testing/exams-test-database.ts';
 import { AttemptsRepository } from './attempts.repository.ts';
 import { AttemptsService } from './attempts.service.ts';
+import { testPrincipal } from '../../test/support/principal.ts';
 
 const issuer = 'http://localhost:3000/oidc';
-const author: Actor = { subject: 'author', issuer, permissions: ['take:exams', 'manage:exams'] };
-const otherAuthor: Actor = { ...author, subject: 'other-author' };
-const learner: Actor = {
+const author = testPrincipal({
+  subject: 'author',
+  issuer,
+  permissions: ['take:exams', 'manage:exams'],
+});
+const otherAuthor = { ...author, subject: 'other-author' };
+const learner = testPrincipal({
   subject: 'learner',
   issuer,
   permissions: ['take:exams'],
   displayName: 'Lena Learner',
-};
-const otherLearner: Actor = { ...learner, subject: 'other-learner' };
+});
+const otherLearner = { ...learner, subject: 'other-learner' };
 const graceMs = 2000;
 
 /** Asserts that a learner-facing payload carries no answer key and no explanation. */

@@ -13,8 +13,10 @@ import type {
 } from '@assay/contracts';
 import { examNotFound, examNotPublished } from '../exams/exam-errors.ts';
 import type { ExamsRepository } from '../exams/exams.repository.ts';
-import { canManageExam, type Actor } from '../exams/exams.service.ts';
-import { decodeCursor, pageOf } from '../exams/page-cursor.ts';
+import { canManageExam } from '../exams/exams.service.ts';
+import { systemClock, type Clock } from '../platform/clock.ts';
+import { decodeCursor, pageOf } from '../platform/page-cursor.ts';
+import type { Principal } from '../platform/principal.ts';
 import {
   attemptClosed,
   attemptNotFound,
@@ -37,8 +39,6 @@ import {
   durationSeconds,
   isPastDeadline,
   overdueBefore,
-  systemClock,
-  type Clock,
 } from './deadline.ts';
 import { gradeAttempt, percentageOf } from './grading.ts';
 import {
@@ -97,7 +97,7 @@ export class AttemptsService {
    * in-progress attempt is graded first and counts as used.
    */
   async startOrResumeAttempt(
-    actor: Actor,
+    actor: Principal,
     examId: string,
   ): Promise<{ created: boolean; attempt: AttemptView }> {
     const exam = await this.#exams.findExam(examId);
@@ -171,7 +171,7 @@ export class AttemptsService {
   }
 
   /** `GET /api/attempts/{attemptId}`: the caller's attempt (graded first if overdue). */
-  async getAttempt(actor: Actor, attemptId: string): Promise<AttemptView> {
+  async getAttempt(actor: Principal, attemptId: string): Promise<AttemptView> {
     const attempt = await this.#findOwnAttempt(actor, attemptId);
     if (attempt.state === 'in_progress' && this.#isOverdue(attempt)) {
       const closed = await this.#close(attempt);
@@ -187,7 +187,7 @@ export class AttemptsService {
    * is saved: the attempt is graded with what it has and `deadline_passed` is thrown.
    */
   async saveAnswers(
-    actor: Actor,
+    actor: Principal,
     attemptId: string,
     body: SaveAnswersBody,
   ): Promise<SaveAnswersResult> {
@@ -219,7 +219,7 @@ export class AttemptsService {
    * saved, as `expired`.
    */
   async submitAttempt(
-    actor: Actor,
+    actor: Principal,
     attemptId: string,
     body: SubmitAttemptBody = null,
   ): Promise<AttemptResult> {
@@ -240,7 +240,7 @@ export class AttemptsService {
   }
 
   /** `GET /api/me/attempts`: the caller's attempts, newest first. */
-  async listMyAttempts(actor: Actor, query: ListAttemptsQuery): Promise<MyAttemptPage> {
+  async listMyAttempts(actor: Principal, query: ListAttemptsQuery): Promise<MyAttemptPage> {
     await this.#closeOverdue(this.#clock.now(), { learner: actor });
     const limit = query.limit ?? defaultPageSize;
     const after = query.cursor === undefined ? undefined : decodeCursor('history', query.cursor);
@@ -270,7 +270,7 @@ export class AttemptsService {
 
   /** `GET /api/exams/{examId}/attempts`: the graded attempts at an exam, for its owner or admins. */
   async listExamAttempts(
-    actor: Actor,
+    actor: Principal,
     examId: string,
     query: ListAttemptsQuery,
   ): Promise<AuthorAttemptPage> {
@@ -310,7 +310,7 @@ export class AttemptsService {
     };
   }
 
-  async #closeOverdue(now: Date, scope: { learner?: Actor; examId?: string }): Promise<number> {
+  async #closeOverdue(now: Date, scope: { learner?: Principal; examId?: string }): Promise<number> {
     const before = overdueBefore(now, this.#graceMs);
     let closed = 0;
     for (;;) {
@@ -431,7 +431,7 @@ export class AttemptsService {
     return isPastDeadline(attempt.deadline, this.#clock.now(), this.#graceMs);
   }
 
-  async #findOwnAttempt(actor: Actor, attemptId: string): Promise<AttemptWithExam> {
+  async #findOwnAttempt(actor: Principal, attemptId: string): Promise<AttemptWithExam> {
     const attempt = await this.#attempts.findAttempt(attemptId);
     // Another learner's attempt answers exactly like a missing one.
     if (

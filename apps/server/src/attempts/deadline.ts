@@ -1,11 +1,3 @@
-/** The source of the current time; tests pass a controllable one. */
-export interface Clock {
-  now(): Date;
-}
-
-/** The machine's clock. */
-export const systemClock: Clock = { now: () => new Date() };
-
 /**
  * Slack after the deadline during which saves and submits still count as on time, so an answer
  * clicked just before the countdown hit zero survives the network. Not shown to clients.

@@ -55,7 +55,3 @@ export function questionOrderMismatch(errors: readonly FieldError[]): DomainErro
     { errors },
   );
 }
-
-export function invalidCursor(): DomainError {
-  return new DomainError('invalid_cursor', 'The cursor is invalid; start again from page one.');
-}

@@ -3,7 +3,7 @@ import { attemptSweeper } from '../attempts/attempt-sweeper.ts';
 import { AttemptsRepository } from '../attempts/attempts.repository.ts';
 import { attemptsRoutes } from '../attempts/attempts.routes.ts';
 import { AttemptsService } from '../attempts/attempts.service.ts';
-import type { Clock } from '../attempts/deadline.ts';
+import type { Clock } from '../platform/clock.ts';
 import { ExamsRepository } from './exams.repository.ts';
 import { examsRoutes } from './exams.routes.ts';
 import { ExamsService } from './exams.service.ts';

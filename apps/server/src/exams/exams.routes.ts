@@ -15,7 +15,12 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { problemResponse } from '../platform/openapi.ts';
 import type { ExamsService } from './exams.service.ts';
-import { acceptEmptyJsonBodies, actorOf, authProblems, invalidRequest } from './route-support.ts';
+import {
+  acceptEmptyJsonBodies,
+  principalOf,
+  authProblems,
+  invalidRequest,
+} from '../platform/route-support.ts';
 
 /** Options of the exams routes. */
 export interface ExamsRoutesOptions {
@@ -101,7 +106,7 @@ export const examsRoutes: FastifyPluginAsyncTypebox<ExamsRoutesOptions> = (app, 
       },
     },
     async (request, reply) => {
-      const exam = await exams.createExam(actorOf(request), request.body);
+      const exam = await exams.createExam(principalOf(request), request.body);
       return reply.status(201).header('location', `/api/exams/${exam.id}/edit`).send(exam);
     },
   );
@@ -124,7 +129,7 @@ export const examsRoutes: FastifyPluginAsyncTypebox<ExamsRoutesOptions> = (app, 
         },
       },
     },
-    (request) => exams.listMyExams(actorOf(request), request.query),
+    (request) => exams.listMyExams(principalOf(request), request.query),
   );
 
   app.get(
@@ -144,7 +149,7 @@ export const examsRoutes: FastifyPluginAsyncTypebox<ExamsRoutesOptions> = (app, 
         },
       },
     },
-    (request) => exams.getExamForEditing(actorOf(request), request.params.examId),
+    (request) => exams.getExamForEditing(principalOf(request), request.params.examId),
   );
 
   app.patch(
@@ -168,7 +173,7 @@ export const examsRoutes: FastifyPluginAsyncTypebox<ExamsRoutesOptions> = (app, 
         },
       },
     },
-    (request) => exams.updateExam(actorOf(request), request.params.examId, request.body),
+    (request) => exams.updateExam(principalOf(request), request.params.examId, request.body),
   );
 
   app.delete(
@@ -191,7 +196,7 @@ export const examsRoutes: FastifyPluginAsyncTypebox<ExamsRoutesOptions> = (app, 
       },
     },
     async (request, reply) => {
-      await exams.deleteExam(actorOf(request), request.params.examId);
+      await exams.deleteExam(principalOf(request), request.params.examId);
       return reply.status(204).send(null);
     },
   );
@@ -218,7 +223,11 @@ export const examsRoutes: FastifyPluginAsyncTypebox<ExamsRoutesOptions> = (app, 
       },
     },
     async (request, reply) => {
-      const exam = await exams.addQuestion(actorOf(request), request.params.examId, request.body);
+      const exam = await exams.addQuestion(
+        principalOf(request),
+        request.params.examId,
+        request.body,
+      );
       return reply.status(201).send(exam);
     },
   );
@@ -244,7 +253,7 @@ export const examsRoutes: FastifyPluginAsyncTypebox<ExamsRoutesOptions> = (app, 
         },
       },
     },
-    (request) => exams.reorderQuestions(actorOf(request), request.params.examId, request.body),
+    (request) => exams.reorderQuestions(principalOf(request), request.params.examId, request.body),
   );
 
   app.put(
@@ -268,7 +277,7 @@ export const examsRoutes: FastifyPluginAsyncTypebox<ExamsRoutesOptions> = (app, 
     },
     (request) =>
       exams.replaceQuestion(
-        actorOf(request),
+        principalOf(request),
         request.params.examId,
         request.params.questionId,
         request.body,
@@ -294,7 +303,7 @@ export const examsRoutes: FastifyPluginAsyncTypebox<ExamsRoutesOptions> = (app, 
     },
     async (request, reply) => {
       const { examId, questionId } = request.params;
-      await exams.deleteQuestion(actorOf(request), examId, questionId);
+      await exams.deleteQuestion(principalOf(request), examId, questionId);
       return reply.status(204).send(null);
     },
   );
@@ -346,7 +355,7 @@ export const examsRoutes: FastifyPluginAsyncTypebox<ExamsRoutesOptions> = (app, 
           },
         },
       },
-      (request) => transition.run(actorOf(request), request.params.examId),
+      (request) => transition.run(principalOf(request), request.params.examId),
     );
   }
   return Promise.resolve();

@@ -4,23 +4,24 @@ import type { Kysely } from 'kysely';
 import type { QuestionBody } from '@assay/contracts';
 import { findPublishProblems } from './exam-rules.ts';
 import { ExamsRepository, type ExamsDatabase } from './exams.repository.ts';
-import { ExamsService, type Actor } from './exams.service.ts';
+import { ExamsService } from './exams.service.ts';
 import { SAMPLE_EXAMS, seedSampleExams } from './sample-exams.ts';
 import { ManualClock, createExamsTestDatabase } from './testing/exams-test-database.ts';
+import { testPrincipal } from '../../test/support/principal.ts';
 
 const issuer = 'http://localhost:3000/oidc';
-const author: Actor = {
+const author = testPrincipal({
   subject: 'author-1',
   issuer,
   permissions: ['take:exams', 'manage:exams'],
   displayName: 'Ada Author',
-};
-const otherAuthor: Actor = { ...author, subject: 'author-2', displayName: 'Other' };
-const admin: Actor = {
+});
+const otherAuthor = { ...author, subject: 'author-2', displayName: 'Other' };
+const admin = testPrincipal({
   subject: 'admin-1',
   issuer,
   permissions: ['take:exams', 'manage:exams', 'manage:users'],
-};
+});
 
 const singleChoice = (text: string): QuestionBody => ({
   type: 'single_choice',
@@ -53,7 +54,7 @@ describe('ExamsService on SQLite', () => {
     service = new ExamsService(repository, clock);
   });
 
-  async function publishedExam(title: string, actor: Actor = author): Promise<string> {
+  async function publishedExam(title: string, actor = author): Promise<string> {
     const exam = await service.createExam(actor, { title, description: `About ${title}` });
     await service.addQuestion(actor, exam.id, singleChoice('Q1'));
     await service.publishExam(actor, exam.id);

@@ -15,7 +15,6 @@ import type {
   ReorderQuestionsBody,
   UpdateExamBody,
 } from '@assay/contracts';
-import { systemClock, type Clock } from '../attempts/deadline.ts';
 import {
   examNotEditable,
   examNotFound,
@@ -39,23 +38,17 @@ import type {
   QuestionRecord,
   QuestionToWrite,
 } from './exams.repository.ts';
-import { decodeCursor, pageOf } from './page-cursor.ts';
-
-/** Who is calling: the parts of identity's principal the exams rules use. */
-export interface Actor {
-  readonly subject: string;
-  readonly issuer: string;
-  readonly permissions: readonly string[];
-  readonly displayName?: string | undefined;
-}
+import { systemClock, type Clock } from '../platform/clock.ts';
+import { decodeCursor, pageOf } from '../platform/page-cursor.ts';
+import type { Principal } from '../platform/principal.ts';
 
 /** Admins (`manage:users`) act on every exam. */
-export function isAdmin(actor: Actor): boolean {
+export function isAdmin(actor: Principal): boolean {
   return actor.permissions.includes('manage:users');
 }
 
 /** Whether `actor` owns the exam or is an admin. */
-export function canManageExam(actor: Actor, exam: ExamRow): boolean {
+export function canManageExam(actor: Principal, exam: ExamRow): boolean {
   return (
     isAdmin(actor) || (exam.owner_subject === actor.subject && exam.owner_issuer === actor.issuer)
   );
@@ -113,7 +106,7 @@ export class ExamsService {
   }
 
   /** `POST /api/exams`: a new draft owned by the caller. */
-  async createExam(actor: Actor, body: CreateExamBody): Promise<Exam> {
+  async createExam(actor: Principal, body: CreateExamBody): Promise<Exam> {
     const now = this.#now();
     const settings: ExamSettings = {
       timeLimitMinutes: body.timeLimitMinutes ?? DEFAULT_EXAM_SETTINGS.timeLimitMinutes,
@@ -152,7 +145,7 @@ export class ExamsService {
   }
 
   /** `GET /api/my/exams`: the caller's own exams in any status, newest first. */
-  async listMyExams(actor: Actor, query: ListExamsQuery): Promise<AuthoredExamPage> {
+  async listMyExams(actor: Principal, query: ListExamsQuery): Promise<AuthoredExamPage> {
     const limit = query.limit ?? defaultPageSize;
     const after = query.cursor === undefined ? undefined : decodeCursor('mine', query.cursor);
     const rows = await this.#exams.listExamsOfOwner(actor, {
@@ -165,13 +158,13 @@ export class ExamsService {
   }
 
   /** The full exam with its answer key, for its owner or an admin. */
-  async getExamForEditing(actor: Actor, examId: string): Promise<Exam> {
+  async getExamForEditing(actor: Principal, examId: string): Promise<Exam> {
     const exam = await this.#findManageable(actor, examId);
     return toExam(exam, await this.#exams.findQuestions(examId));
   }
 
   /** `PATCH /api/exams/{examId}`: details and settings, in drafts and published exams. */
-  async updateExam(actor: Actor, examId: string, body: UpdateExamBody): Promise<Exam> {
+  async updateExam(actor: Principal, examId: string, body: UpdateExamBody): Promise<Exam> {
     const exam = await this.#findManageable(actor, examId);
     assertDetailsEditable(exam.status);
     const title = body.title ?? exam.title;
@@ -200,7 +193,7 @@ export class ExamsService {
    * `DELETE /api/exams/{examId}`: destroys an exam nobody has attempted; archives one with
    * attempts, so results stay.
    */
-  async deleteExam(actor: Actor, examId: string): Promise<'deleted' | 'archived'> {
+  async deleteExam(actor: Principal, examId: string): Promise<'deleted' | 'archived'> {
     await this.#findManageable(actor, examId);
     const outcome = await this.#exams.deleteOrArchiveExam(examId, this.#now());
     if (outcome === undefined) throw examNotFound();
@@ -208,7 +201,7 @@ export class ExamsService {
   }
 
   /** Adds a question (at `body.position`, or last) to a draft. Returns the updated exam. */
-  async addQuestion(actor: Actor, examId: string, body: QuestionBody): Promise<Exam> {
+  async addQuestion(actor: Principal, examId: string, body: QuestionBody): Promise<Exam> {
     const exam = await this.#findManageable(actor, examId);
     const outcome = await this.#exams.insertQuestion(
       examId,
@@ -225,7 +218,7 @@ export class ExamsService {
 
   /** Replaces a question of a draft (its choices get new ids). Returns the updated exam. */
   async replaceQuestion(
-    actor: Actor,
+    actor: Principal,
     examId: string,
     questionId: string,
     body: QuestionBody,
@@ -243,7 +236,7 @@ export class ExamsService {
   }
 
   /** Deletes a question of a draft; later questions move up. */
-  async deleteQuestion(actor: Actor, examId: string, questionId: string): Promise<void> {
+  async deleteQuestion(actor: Principal, examId: string, questionId: string): Promise<void> {
     const exam = await this.#findManageable(actor, examId);
     const outcome = await this.#exams.deleteQuestion(examId, questionId, this.#now());
     if (outcome === 'not_draft') throw examNotEditable(exam.status, 'The questions');
@@ -251,7 +244,11 @@ export class ExamsService {
   }
 
   /** Reorders a draft's questions; the body must list each of them exactly once. */
-  async reorderQuestions(actor: Actor, examId: string, body: ReorderQuestionsBody): Promise<Exam> {
+  async reorderQuestions(
+    actor: Principal,
+    examId: string,
+    body: ReorderQuestionsBody,
+  ): Promise<Exam> {
     const exam = await this.#findManageable(actor, examId);
     const result = await this.#exams.reorderQuestions(examId, body.questionIds, this.#now());
     if (result.outcome === 'not_draft') throw examNotEditable(exam.status, 'The questions');
@@ -274,7 +271,7 @@ export class ExamsService {
   }
 
   /** Publishes a draft after checking every publishing rule (all problems reported at once). */
-  async publishExam(actor: Actor, examId: string): Promise<Exam> {
+  async publishExam(actor: Principal, examId: string): Promise<Exam> {
     return this.#changeStatus(actor, examId, 'published', (_exam, now) => ({
       status: 'published',
       published_at: now,
@@ -283,7 +280,7 @@ export class ExamsService {
   }
 
   /** Takes a published exam back to draft (out of the catalog, questions editable again). */
-  async unpublishExam(actor: Actor, examId: string): Promise<Exam> {
+  async unpublishExam(actor: Principal, examId: string): Promise<Exam> {
     return this.#changeStatus(actor, examId, 'draft', (_exam, now) => ({
       status: 'draft',
       updated_at: now,
@@ -291,7 +288,7 @@ export class ExamsService {
   }
 
   /** Archives an exam: out of the catalog for good, results kept. */
-  async archiveExam(actor: Actor, examId: string): Promise<Exam> {
+  async archiveExam(actor: Principal, examId: string): Promise<Exam> {
     return this.#changeStatus(actor, examId, 'archived', (_exam, now) => ({
       status: 'archived',
       archived_at: now,
@@ -301,7 +298,7 @@ export class ExamsService {
 
   /** Publishing, unpublishing and archiving; asking for the current status changes nothing. */
   async #changeStatus(
-    actor: Actor,
+    actor: Principal,
     examId: string,
     to: ExamRow['status'],
     patchFor: (exam: ExamRow, now: string) => ExamPatch & { status: ExamRow['status'] },
@@ -320,7 +317,7 @@ export class ExamsService {
     return toExam(updated, await this.#exams.findQuestions(examId));
   }
 
-  async #findManageable(actor: Actor, examId: string): Promise<ExamRow> {
+  async #findManageable(actor: Principal, examId: string): Promise<ExamRow> {
     const exam = await this.#exams.findExam(examId);
     // Another author's exam answers exactly like a missing one.
     if (exam === undefined || !canManageExam(actor, exam)) throw examNotFound();

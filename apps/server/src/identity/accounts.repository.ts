@@ -1,6 +1,6 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 
-import { containsPattern } from '../exams/page-cursor.ts';
+import { containsPattern } from '../platform/page-cursor.ts';
 import type { AccountsTable, IdentityTables } from './identity-tables.ts';
 import type { Role } from './permissions.ts';
 

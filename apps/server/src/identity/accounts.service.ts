@@ -8,7 +8,7 @@ import {
   type UpdateUserBody,
 } from '@assay/contracts';
 
-import { decodeCursor, pageOf } from '../exams/page-cursor.ts';
+import { decodeCursor, pageOf } from '../platform/page-cursor.ts';
 import { DomainError, InvalidInputError, NotFoundError } from '../platform/errors.ts';
 import type { AccountsRepository, NewAccountRow } from './accounts.repository.ts';
 import type { BffSessionsRepository } from './bff-sessions.repository.ts';

@@ -17,26 +17,12 @@ import fp from 'fastify-plugin';
 
 import { DomainError } from '../platform/errors.ts';
 import { problemFor, sendProblem } from '../platform/errors.ts';
+import type { Principal } from '../platform/principal.ts';
 import {
   BearerTokenError,
   TokenVerifierUnavailableError,
   type AccessTokenVerifier,
 } from './token-verifier.ts';
-
-/** Who is calling. */
-export interface Principal {
-  /** `client` for a machine client (client credentials), `user` for a person. */
-  readonly kind: 'user' | 'client';
-  /** `sub`: an account id (or external subject), or the machine client's id. */
-  readonly subject: string;
-  readonly issuer: string;
-  /** The OAuth client the token was issued to. */
-  readonly clientId: string;
-  readonly displayName: string | null;
-  readonly roles: readonly string[];
-  readonly permissions: readonly string[];
-  readonly scope: readonly string[];
-}
 
 /** Authentication a route asks for (route `config`). */
 export type AuthMode = 'optional' | 'required';
@@ -47,10 +33,6 @@ declare module 'fastify' {
     permission?: Permission;
     /** `required`: any authenticated caller; `optional`: identify the caller if possible. */
     auth?: AuthMode;
-  }
-  interface FastifyRequest {
-    /** The authenticated caller, or null (public route, or optional and anonymous). */
-    principal: Principal | null;
   }
 }
 

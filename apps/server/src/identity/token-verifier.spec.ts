@@ -14,7 +14,7 @@ import {
   remoteKeySet,
   TokenVerifierUnavailableError,
 } from './token-verifier.ts';
-import type { AccessTokenVerifierOptions, Principal } from './token-verifier.ts';
+import type { AccessTokenVerifierOptions, VerifiedAccessToken } from './token-verifier.ts';
 import { malformedTokenCases, signCompact } from './testing/malformed-tokens.ts';
 
 const ISSUER = 'http://localhost:3000/oidc';
@@ -121,7 +121,7 @@ describe('AccessTokenVerifier', () => {
           scope: ['openid', 'offline_access'],
           displayName: 'Ada Lovelace',
           expiresAt: new Date((NOW_S + 900) * 1000),
-        } satisfies Principal);
+        } satisfies VerifiedAccessToken);
       }
     });
 

@@ -104,8 +104,8 @@ export function parseAuthorizationHeader(value: string | string[] | undefined): 
   return token;
 }
 
-/** Who is calling, from a verified access token. */
-export interface Principal {
+/** What a verified access token says of its bearer; `authenticate` makes the `Principal` of it. */
+export interface VerifiedAccessToken {
   /** `client` for a client-credentials token (`sub` is the client), else `user`. */
   readonly kind: 'user' | 'client';
   /** `sub`: an account id, or the client id for a machine client. */
@@ -220,7 +220,7 @@ function normalizeTyp(typ: string): string {
 }
 
 interface CacheEntry {
-  readonly principal: Principal;
+  readonly principal: VerifiedAccessToken;
   readonly expiresAtMs: number;
 }
 
@@ -244,7 +244,7 @@ function stringList(value: unknown): string[] {
 
 /**
  * Verifies OAuth 2.0 JWT access tokens (RFC 9068) for the API and turns them into a
- * {@link Principal}. Every refusal is a {@link BearerTokenError} with a stable code.
+ * {@link VerifiedAccessToken}. Every refusal is a {@link BearerTokenError} with a stable code.
  */
 export class AccessTokenVerifier {
   readonly #options: Required<
@@ -293,12 +293,14 @@ export class AccessTokenVerifier {
   }
 
   /** Verifies the `Authorization` header value of a request. */
-  async verifyAuthorizationHeader(value: string | string[] | undefined): Promise<Principal> {
+  async verifyAuthorizationHeader(
+    value: string | string[] | undefined,
+  ): Promise<VerifiedAccessToken> {
     return this.verify(parseAuthorizationHeader(value));
   }
 
   /** Verifies a compact JWS access token. */
-  async verify(token: string): Promise<Principal> {
+  async verify(token: string): Promise<VerifiedAccessToken> {
     if (token.length > this.#options.maxTokenLength) {
       throw new BearerTokenError('invalid_header', 'The token is too long');
     }
@@ -326,7 +328,7 @@ export class AccessTokenVerifier {
     this.#cache?.clear();
   }
 
-  async #verifyUncached(token: string, nowMs: number): Promise<Principal> {
+  async #verifyUncached(token: string, nowMs: number): Promise<VerifiedAccessToken> {
     let header;
     try {
       header = decodeProtectedHeader(token);

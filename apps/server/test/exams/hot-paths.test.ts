@@ -13,11 +13,12 @@ import type { AttemptView, QuestionBody } from '@assay/contracts';
 import { AttemptsRepository } from '../../src/attempts/attempts.repository.ts';
 import { AttemptsService } from '../../src/attempts/attempts.service.ts';
 import { ExamsRepository, type ExamsDatabase } from '../../src/exams/exams.repository.ts';
-import { ExamsService, type Actor } from '../../src/exams/exams.service.ts';
+import { ExamsService } from '../../src/exams/exams.service.ts';
 import {
   ManualClock,
   createExamsTestDatabase,
 } from '../../src/exams/testing/exams-test-database.ts';
+import { testPrincipal } from '../support/principal.ts';
 
 /*
  * How many statements the busy paths send to the database, and what they read. These are the
@@ -63,9 +64,17 @@ function describeStatements(statements: readonly string[]): string[] {
 }
 
 const issuer = 'http://localhost:3000/oidc';
-const author: Actor = { subject: 'author', issuer, permissions: ['take:exams', 'manage:exams'] };
-const learner: Actor = { subject: 'learner', issuer, permissions: ['take:exams'] };
-const otherLearner: Actor = { subject: 'other-learner', issuer, permissions: ['take:exams'] };
+const author = testPrincipal({
+  subject: 'author',
+  issuer,
+  permissions: ['take:exams', 'manage:exams'],
+});
+const learner = testPrincipal({ subject: 'learner', issuer, permissions: ['take:exams'] });
+const otherLearner = testPrincipal({
+  subject: 'other-learner',
+  issuer,
+  permissions: ['take:exams'],
+});
 
 function question(n: number): QuestionBody {
   return {

@@ -12,7 +12,7 @@ import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { decodeJwt } from 'jose';
 
 import type { App } from '../../src/app.ts';
-import { encodeCursor } from '../../src/exams/page-cursor.ts';
+import { encodeCursor } from '../../src/platform/page-cursor.ts';
 import { SealedBox } from '../../src/identity/sealed-box.ts';
 import { createTestApp, storedSecret, type TestApp } from '../support/app.ts';
 import {

@@ -1,4 +1,4 @@
-import { invalidCursor } from './exam-errors.ts';
+import { DomainError } from './errors.ts';
 
 /*
  * Opaque keyset-pagination cursors: base64url of the JSON `[listing, sortKey, id]` of the last
@@ -6,6 +6,11 @@ import { invalidCursor } from './exam-errors.ts';
  * refused by another. Cursors are not secret and not signed: a forged one only moves the
  * caller's own window, because every query still applies the caller's filters.
  */
+
+/** `invalid_cursor`: a cursor this listing did not make (declared in the problem catalogue). */
+export function invalidCursor(): DomainError {
+  return new DomainError('invalid_cursor', 'The cursor is invalid; start again from page one.');
+}
 
 /** Where the next page starts: after the item with this sort key and id. */
 export interface PagePosition {

@@ -1,23 +1,17 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { problemResponse } from '../platform/openapi.ts';
-import type { Actor } from './exams.service.ts';
+import { problemResponse } from './openapi.ts';
+import type { Principal } from './principal.ts';
 
 /*
- * What the exams and attempts routes share: who the caller is, and the documented problem
- * responses.
+ * What the features' routes share: who the caller is, and the documented problem responses.
  */
 
 /** The caller of a route that declared a permission; the `authenticate` plugin vouched for it. */
-export function actorOf(request: FastifyRequest): Actor {
+export function principalOf(request: FastifyRequest): Principal {
   const { principal } = request;
   // Unreachable behind `config.permission`: authenticate answers 401 before the handler runs.
   if (principal === null) throw new Error('A protected route ran without a principal');
-  return {
-    subject: principal.subject,
-    issuer: principal.issuer,
-    permissions: principal.permissions,
-    displayName: principal.displayName ?? undefined,
-  };
+  return principal;
 }
 
 /** 400 for a request that does not match the route's schema. */
