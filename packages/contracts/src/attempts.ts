@@ -4,7 +4,8 @@
  * `ReviewQuestion.explanation`, which exist only under the `show_answers` review policy.
  */
 import { Type, type Static } from 'typebox';
-import { EXAM_LIMITS, EntityId, QuestionType, ReviewPolicy, Timestamp } from './exams.ts';
+import { EntityId, QuestionType, ReviewPolicy, Timestamp } from './exams.ts';
+import { EXAM_LIMITS } from './limits.ts';
 
 /**
  * Lifecycle of an attempt: `in_progress` → `submitted` (the learner submitted in time) |

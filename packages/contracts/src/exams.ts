@@ -4,24 +4,7 @@
  * and the post-submission review in attempts.ts do.
  */
 import { Type, type Static } from 'typebox';
-
-/** Limits on author input, shared by the schemas and the web app's forms. */
-export const EXAM_LIMITS = {
-  titleMaxLength: 200,
-  descriptionMaxLength: 2_000,
-  longDescriptionMaxLength: 50_000,
-  questionTextMaxLength: 10_000,
-  explanationMaxLength: 10_000,
-  choiceTextMaxLength: 2_000,
-  choicesPerQuestionMax: 20,
-  questionsPerExamMax: 200,
-  pointsMax: 1_000,
-  timeLimitMinutesMax: 7 * 24 * 60,
-  maxAttemptsMax: 1_000,
-  searchMaxLength: 200,
-  pageSizeMax: 100,
-  pageSizeDefault: 20,
-} as const;
+import { EXAM_LIMITS } from './limits.ts';
 
 /** A server-generated UUID. */
 export const EntityId = Type.String({ format: 'uuid', maxLength: 36 });

@@ -4,6 +4,10 @@ import { identityProblemCatalog } from './identity.ts';
 
 // Every export of the package is listed in this file, so the server (run by Node's type
 // stripping) and the web app (bundled by the Angular CLI) import exactly the same module.
+// The pure modules (limits, exam rules) are also entries of their own (package.json `exports`),
+// so a web page that needs only them does not bundle TypeBox.
+export * from './limits.ts';
+export * from './exam-rules.ts';
 export * from './exams.ts';
 export * from './attempts.ts';
 export * from './identity.ts';

@@ -1,18 +1,12 @@
 import { Type, type Static } from 'typebox';
 import { EntityId, Timestamp } from './exams.ts';
 import { ROLES } from './identity.ts';
+import { USER_PAGE_SIZE_DEFAULT, USER_PAGE_SIZE_MAX, USER_SEARCH_MAX_LENGTH } from './limits.ts';
 
 /*
  * The admin's users API (`manage:users`): `GET /api/users` and `PATCH /api/users/{userId}`.
  * Its error codes (`user_not_found`, `last_admin`) are in `identityProblemCatalog`.
  */
-
-/** Longest `q` of `GET /api/users`. */
-export const USER_SEARCH_MAX_LENGTH = 100;
-/** Largest page of `GET /api/users`. */
-export const USER_PAGE_SIZE_MAX = 100;
-/** Page size of `GET /api/users` when `limit` is not given. */
-export const USER_PAGE_SIZE_DEFAULT = 25;
 
 /** An account role, as a schema. */
 export const UserRole = Type.Enum(ROLES);
