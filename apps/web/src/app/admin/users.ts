@@ -24,6 +24,7 @@ import { Notifier } from '../core/notifier';
 import { Confirmation } from '../shared/confirm-dialog';
 import { DateTimePipe } from '../shared/formatting';
 import type { Role, UpdateUserBody, UserSummary } from '@assay/contracts';
+import { USER_PAGE_SIZE_DEFAULT, USER_SEARCH_MAX_LENGTH } from '@assay/contracts/limits';
 import { UsersApi } from './users-api';
 
 export const roleLabels: Readonly<Record<Role, string>> = {
@@ -32,9 +33,6 @@ export const roleLabels: Readonly<Record<Role, string>> = {
   admin: 'Admin',
 };
 
-const pageSize = 25;
-/** `USER_SEARCH_MAX_LENGTH` in @assay/contracts; importing the value would bundle TypeBox here. */
-const searchMaxLength = 100;
 const searchDelayMs = 300;
 /**
  * When a new role reaches the person: the server puts it in their next access token, which the
@@ -82,7 +80,7 @@ export class Users implements OnInit {
   protected readonly columns = ['name', 'role', 'status', 'created', 'actions'];
   protected readonly roles = Object.entries(roleLabels) as [Role, string][];
   protected readonly roleLabels = roleLabels;
-  protected readonly searchMaxLength = searchMaxLength;
+  protected readonly searchMaxLength = USER_SEARCH_MAX_LENGTH;
   protected readonly users = signal<readonly UserSummary[]>([]);
   protected readonly nextCursor = signal<string | null>(null);
   protected readonly loading = signal(true);
@@ -183,7 +181,7 @@ export class Users implements OnInit {
       const page = await this.api.list({
         q: this.query().trim(),
         ...(cursor !== null && { cursor }),
-        limit: pageSize,
+        limit: USER_PAGE_SIZE_DEFAULT,
       });
       if (generation !== this.searchGeneration) return;
       this.users.update((users) => (cursor ? [...users, ...page.items] : page.items));

@@ -16,6 +16,7 @@ import {
 } from '@angular/material/table';
 import { ActivatedRoute, RouterLink } from '@angular/router';
 import type { AuthorAttemptRow, Exam } from '@assay/contracts';
+import { EXAM_LIMITS } from '@assay/contracts/limits';
 import { ApiError } from '../core/http/api-error';
 import { Notifier } from '../core/notifier';
 import {
@@ -27,7 +28,7 @@ import {
 import { AuthoringApi } from './authoring-api';
 import { StatusChip } from './status-chip';
 
-const pageSize = 20;
+const pageSize = EXAM_LIMITS.pageSizeDefault;
 
 /** `/authoring/:examId/attempts`: every graded attempt at the exam, most recent first. */
 @Component({

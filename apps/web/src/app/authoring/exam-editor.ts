@@ -14,7 +14,8 @@ import { MatAnchor, MatButton } from '@angular/material/button';
 import { MatProgressBar } from '@angular/material/progress-bar';
 import { ActivatedRoute, RouterLink } from '@angular/router';
 import type { AuthorQuestion, Exam, QuestionBody, UpdateExamBody } from '@assay/contracts';
-import { EXAM_LIMITS } from '@assay/contracts';
+import { areQuestionsEditable } from '@assay/contracts/exam-rules';
+import { EXAM_LIMITS } from '@assay/contracts/limits';
 import { ApiError } from '../core/http/api-error';
 import { Notifier } from '../core/notifier';
 import { Confirmation } from '../shared/confirm-dialog';
@@ -73,7 +74,10 @@ export class ExamEditor implements OnInit, WithUnsavedChanges {
   private readonly settings = viewChild(ExamSettings);
   private readonly questionEditor = viewChild(QuestionEditor);
 
-  protected readonly questionsEditable = computed(() => this.exam()?.status === 'draft');
+  protected readonly questionsEditable = computed(() => {
+    const exam = this.exam();
+    return exam !== null && areQuestionsEditable(exam.status);
+  });
   protected readonly canAddQuestion = computed(
     () => (this.exam()?.questions.length ?? 0) < EXAM_LIMITS.questionsPerExamMax,
   );

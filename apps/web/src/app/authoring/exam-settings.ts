@@ -18,7 +18,8 @@ import { MatError, MatFormField, MatHint, MatLabel } from '@angular/material/for
 import { MatInput } from '@angular/material/input';
 import { MatRadioButton, MatRadioGroup } from '@angular/material/radio';
 import type { Exam, ReviewPolicy, UpdateExamBody } from '@assay/contracts';
-import { EXAM_LIMITS } from '@assay/contracts';
+import { areDetailsEditable } from '@assay/contracts/exam-rules';
+import { EXAM_LIMITS } from '@assay/contracts/limits';
 import { required } from './required';
 import { MarkdownPipe } from '../shared/markdown';
 
@@ -99,7 +100,7 @@ export class ExamSettings implements OnInit {
   constructor() {
     // An archived exam can no longer change; the page may archive it while the form is open.
     effect(() => {
-      if (this.exam().status === 'archived') this.form.disable();
+      if (!areDetailsEditable(this.exam().status)) this.form.disable();
       else if (this.form.disabled) this.form.enable();
     });
   }

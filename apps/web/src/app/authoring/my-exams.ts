@@ -15,7 +15,7 @@ import { MatInput } from '@angular/material/input';
 import { MatProgressBar } from '@angular/material/progress-bar';
 import { Router, RouterLink } from '@angular/router';
 import type { AuthoredExamSummary } from '@assay/contracts';
-import { EXAM_LIMITS } from '@assay/contracts';
+import { EXAM_LIMITS } from '@assay/contracts/limits';
 import { ApiError } from '../core/http/api-error';
 import { Notifier } from '../core/notifier';
 import { DateTimePipe, plural } from '../shared/formatting';

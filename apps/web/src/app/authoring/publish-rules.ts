@@ -1,11 +1,12 @@
-import type { PublishProblem, QuestionType } from '@assay/contracts';
+import type { PublishProblem } from '@assay/contracts';
+import {
+  findPublishProblems,
+  findQuestionRuleBreaks,
+  type PublishRule,
+  type QuestionUnderReview,
+} from '@assay/contracts/exam-rules';
+import { EXAM_LIMITS } from '@assay/contracts/limits';
 import type { ApiError } from '../core/http/api-error';
-
-/** What the publishing rules look at in a question (saved, or being edited). */
-export interface QuestionShape {
-  readonly type: QuestionType;
-  readonly choices: readonly { readonly correct: boolean }[];
-}
 
 /** A reason an exam cannot be published yet, tied to a question when it concerns one. */
 export interface PublishIssue {
@@ -15,49 +16,39 @@ export interface PublishIssue {
   readonly message: string;
 }
 
-/**
- * What keeps one question from being published, in words for its author. Mirrors the server's
- * rules (issue 4): at least two choices (true/false exactly two); single choice and true/false
- * exactly one correct choice; multiple choice at least one.
- */
-export function questionIssues(question: QuestionShape): string[] {
-  const issues: string[] = [];
-  const choiceCount = question.choices.length;
-  const correctCount = question.choices.filter((choice) => choice.correct).length;
-  if (question.type === 'true_false') {
-    if (choiceCount !== 2) issues.push('A true/false question needs exactly two choices.');
-  } else if (choiceCount < 2) {
-    issues.push('Add at least two choices.');
-  }
-  if (question.type === 'multiple_choice') {
-    if (correctCount === 0) issues.push('Mark at least one choice as correct.');
-  } else if (correctCount !== 1) {
-    issues.push('Mark exactly one choice as correct.');
-  }
-  return issues;
+/** The publishing rules (shared with the server) in words for an author at work. */
+const ruleMessages: Readonly<Record<PublishRule, string>> = {
+  no_questions: 'Add at least one question.',
+  too_many_questions: `An exam has at most ${String(EXAM_LIMITS.questionsPerExamMax)} questions.`,
+  true_false_needs_two_choices: 'A true/false question needs exactly two choices.',
+  too_few_choices: 'Add at least two choices.',
+  needs_a_correct_choice: 'Mark at least one choice as correct.',
+  needs_exactly_one_correct: 'Mark exactly one choice as correct.',
+};
+
+/** What keeps one question from being published, in words for its author. */
+export function questionIssues(question: Pick<QuestionUnderReview, 'type' | 'choices'>): string[] {
+  return findQuestionRuleBreaks(question).map((rule) => ruleMessages[rule]);
 }
 
 /** Every reason the exam cannot be published, in question order; empty when it can. */
-export function examIssues(
-  questions: readonly (QuestionShape & { readonly id: string; readonly position: number })[],
-): PublishIssue[] {
-  if (questions.length === 0) return [{ message: 'Add at least one question.' }];
-  return questions.flatMap((question) =>
-    questionIssues(question).map((message) => ({
-      questionId: question.id,
-      position: question.position,
-      message,
-    })),
+export function examIssues(questions: readonly QuestionUnderReview[]): PublishIssue[] {
+  return findPublishProblems(questions).map((problem) =>
+    issueOf(problem, ruleMessages[problem.rule]),
   );
 }
 
 /** The server's `exam_not_publishable` problems, in the same shape as the client's. */
 export function issuesFromServer(problems: readonly PublishProblem[]): PublishIssue[] {
-  return problems.map((problem) => ({
+  return problems.map((problem) => issueOf(problem, problem.message));
+}
+
+function issueOf(problem: PublishProblem, message: string): PublishIssue {
+  return {
     ...(problem.questionId !== undefined && { questionId: problem.questionId }),
     ...(problem.questionPosition !== undefined && { position: problem.questionPosition }),
-    message: problem.message,
-  }));
+    message,
+  };
 }
 
 /** The `problems` member of an `exam_not_publishable` answer; empty when it has none. */

@@ -20,7 +20,7 @@ import { MatInput } from '@angular/material/input';
 import { MatRadioButton, MatRadioGroup } from '@angular/material/radio';
 import { MatOption, MatSelect } from '@angular/material/select';
 import type { AuthorQuestion, QuestionBody, QuestionType } from '@assay/contracts';
-import { EXAM_LIMITS } from '@assay/contracts';
+import { EXAM_LIMITS } from '@assay/contracts/limits';
 import { required } from './required';
 import { questionIssues } from './publish-rules';
 

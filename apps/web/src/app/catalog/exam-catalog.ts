@@ -14,6 +14,7 @@ import { MatInput } from '@angular/material/input';
 import { MatProgressBar } from '@angular/material/progress-bar';
 import { ActivatedRoute, Router, RouterLink } from '@angular/router';
 import type { ExamSummary } from '@assay/contracts';
+import { EXAM_LIMITS } from '@assay/contracts/limits';
 import { debounceTime, distinctUntilChanged, skip } from 'rxjs';
 import { ExamFacts } from '../shared/exam-facts';
 import { plural } from '../shared/formatting';
@@ -21,11 +22,6 @@ import { LearnerApi } from '../shared/learner-api';
 import { problemMessage } from '../shared/problem';
 
 const PAGE_SIZE = 12;
-/**
- * `EXAM_LIMITS.searchMaxLength` in @assay/contracts. Importing the value would bundle TypeBox into
- * this page, so it is repeated here; the server still enforces it.
- */
-const SEARCH_MAX_LENGTH = 200;
 const SEARCH_DEBOUNCE_MS = 300;
 
 type LoadState = 'loading' | 'ready' | 'error';
@@ -55,7 +51,7 @@ export class ExamCatalog {
   private readonly router = inject(Router);
   private readonly route = inject(ActivatedRoute);
 
-  protected readonly searchMaxLength = SEARCH_MAX_LENGTH;
+  protected readonly searchMaxLength = EXAM_LIMITS.searchMaxLength;
   protected readonly search = signal(this.route.snapshot.queryParamMap.get('q') ?? '');
   protected readonly state = signal<LoadState>('loading');
   protected readonly exams = signal<readonly ExamSummary[]>([]);

@@ -5,6 +5,7 @@ import { MatProgressBar } from '@angular/material/progress-bar';
 import { Title } from '@angular/platform-browser';
 import { Router, RouterLink } from '@angular/router';
 import type { ExamDetail, MyAttemptRow } from '@assay/contracts';
+import { EXAM_LIMITS } from '@assay/contracts/limits';
 import { Auth } from '../core/auth/auth';
 import { Notifier } from '../core/notifier';
 import { PRODUCT_NAME } from '../core/page-title-strategy';
@@ -16,8 +17,8 @@ import { asApiError, problemMessage } from '../shared/problem';
 
 type LoadState = 'loading' | 'ready' | 'not-found' | 'error';
 
-/** Enough history to find this exam's attempts for nearly every learner. */
-const HISTORY_PAGE = 100;
+/** The largest page: enough history to find this exam's attempts for nearly every learner. */
+const HISTORY_PAGE = EXAM_LIMITS.pageSizeMax;
 
 /** One published exam: what it is about, its rules, and the way in (start, resume or sign in). */
 @Component({

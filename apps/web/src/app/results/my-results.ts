@@ -16,11 +16,12 @@ import {
 } from '@angular/material/table';
 import { RouterLink } from '@angular/router';
 import type { MyAttemptRow } from '@assay/contracts';
+import { EXAM_LIMITS } from '@assay/contracts/limits';
 import { DateTimePipe, formatAttemptNumber, formatPercentage } from '../shared/formatting';
 import { LearnerApi } from '../shared/learner-api';
 import { problemMessage } from '../shared/problem';
 
-const PAGE_SIZE = 20;
+const PAGE_SIZE = EXAM_LIMITS.pageSizeDefault;
 
 type LoadState = 'loading' | 'ready' | 'error';
 
