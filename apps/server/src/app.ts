@@ -8,9 +8,9 @@ import type { Kysely } from 'kysely';
 import type { DestinationStream } from 'pino';
 import { systemClock, type Clock } from './platform/clock.ts';
 import type { Config } from './config.ts';
-import { securitySchemes } from './identity/authenticate.ts';
-import { identityPlugin, type IdentityTuning } from './identity/identity.plugin.ts';
-import { examsFeature } from './exams/exams.feature.ts';
+import { attemptsPlugin } from './attempts/index.ts';
+import { createExamLookup, examsPlugin } from './exams/index.ts';
+import { identityPlugin, securitySchemes, type IdentityTuning } from './identity/index.ts';
 import type { Database } from './platform/database-schema.ts';
 import { createDatabase, dbPlugin } from './platform/db.ts';
 import {
@@ -121,9 +121,13 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}) {
       config,
       ...(options.identity === undefined ? {} : { tuning: options.identity }),
     });
-    // Feature plugins are registered here, each in its own encapsulated context.
-    await app.register(examsFeature, {
-      clock: options.clock ?? systemClock,
+    // Feature plugins are registered here, each in its own encapsulated context; one feature
+    // reaches another only through what this composition root hands it.
+    const clock = options.clock ?? systemClock;
+    await app.register(examsPlugin, { clock });
+    await app.register(attemptsPlugin, {
+      exams: createExamLookup(db),
+      clock,
       sweepIntervalSeconds: config.exams.attemptSweepIntervalSeconds,
     });
     if (options.register !== undefined) await app.register(options.register);

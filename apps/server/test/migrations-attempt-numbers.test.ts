@@ -5,7 +5,7 @@ import type { Kysely } from 'kysely';
 import { AttemptsRepository } from '../src/attempts/attempts.repository.ts';
 import { AttemptsService } from '../src/attempts/attempts.service.ts';
 import { loadConfig } from '../src/config.ts';
-import { ExamsRepository } from '../src/exams/exams.repository.ts';
+import { createExamLookup } from '../src/exams/index.ts';
 import type { Database } from '../src/platform/database-schema.ts';
 import { createDatabase } from '../src/platform/db.ts';
 import { migrateToLatest } from '../src/platform/migrations.ts';
@@ -151,7 +151,7 @@ describe(`migration ${migration} (${process.env.ASSAY_TEST_DB ?? 'sqlite'})`, ()
   });
 
   it('goes on numbering, and counts the old attempts against max attempts', async () => {
-    const service = new AttemptsService(new AttemptsRepository(db), new ExamsRepository(db));
+    const service = new AttemptsService(new AttemptsRepository(db), createExamLookup(db));
     const started = await service.startOrResumeAttempt(ada, 'e2');
     assert.equal(started.created, true);
     const row = await db

@@ -5,7 +5,7 @@ import type { Kysely } from 'kysely';
 import { AttemptsRepository } from '../src/attempts/attempts.repository.ts';
 import { AttemptsService } from '../src/attempts/attempts.service.ts';
 import { loadConfig } from '../src/config.ts';
-import { ExamsRepository } from '../src/exams/exams.repository.ts';
+import { createExamLookup } from '../src/exams/index.ts';
 import type { Database } from '../src/platform/database-schema.ts';
 import { createDatabase } from '../src/platform/db.ts';
 import { migrateToLatest } from '../src/platform/migrations.ts';
@@ -190,7 +190,7 @@ describe(`migration ${migration} (${process.env.ASSAY_TEST_DB ?? 'sqlite'})`, ()
   });
 
   it('shows an old attempt in progress in its order, with its saved answer', async () => {
-    const service = new AttemptsService(new AttemptsRepository(db), new ExamsRepository(db));
+    const service = new AttemptsService(new AttemptsRepository(db), createExamLookup(db));
     const view = await service.getAttempt(learner, inProgressId);
     assert.deepEqual(
       view.questions.map((question) => [question.id, question.choices.map((c) => c.id)]),
@@ -208,7 +208,7 @@ describe(`migration ${migration} (${process.env.ASSAY_TEST_DB ?? 'sqlite'})`, ()
   });
 
   it('reviews an old graded attempt exactly as graded', async () => {
-    const service = new AttemptsService(new AttemptsRepository(db), new ExamsRepository(db));
+    const service = new AttemptsService(new AttemptsRepository(db), createExamLookup(db));
     const view = await service.getAttempt(learner, gradedId);
     assert.ok(view.result);
     assert.equal(view.result.score, 2);

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { AttemptQuestion, QuestionType } from '@assay/contracts';
-import type { QuestionRecord } from '../exams/exams.repository.ts';
+import type { QuestionRecord } from '../exams/index.ts';
 import { LruMap } from '../platform/lru-map.ts';
 import { orderForAttempt, type ShuffleSettings } from './shuffle.ts';
 

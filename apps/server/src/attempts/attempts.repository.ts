@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { ReviewPolicy } from '@assay/contracts';
-import type { ExamsDatabase } from '../exams/exams.repository.ts';
+import type { Database } from '../platform/database-schema.ts';
 import { isForeignKeyViolation, isUniqueViolation } from '../platform/database-errors.ts';
 import type { PagePosition } from '../platform/page-cursor.ts';
 import type { Principal } from '../platform/principal.ts';
@@ -98,9 +98,9 @@ export type GradedAttemptRow = Pick<
  * common submit to three statements without an explicit transaction.
  */
 export class AttemptsRepository implements QuestionSetStore {
-  readonly #db: Kysely<ExamsDatabase>;
+  readonly #db: Kysely<Database>;
 
-  constructor(db: Kysely<ExamsDatabase>) {
+  constructor(db: Kysely<Database>) {
     this.#db = db;
   }
 
@@ -391,7 +391,7 @@ export class AttemptsRepository implements QuestionSetStore {
   }
 }
 
-function attemptsWithExam(db: Kysely<ExamsDatabase>) {
+function attemptsWithExam(db: Kysely<Database>) {
   return db
     .selectFrom('attempts')
     .innerJoin('exams', 'exams.id', 'attempts.exam_id')
@@ -405,11 +405,11 @@ function attemptsWithExam(db: Kysely<ExamsDatabase>) {
 }
 
 // The statements of the busy paths (reading, saving, submitting), compiled once.
-const findAttemptQuery = preparedQuery((db: Kysely<ExamsDatabase>, params: { attemptId: string }) =>
+const findAttemptQuery = preparedQuery((db: Kysely<Database>, params: { attemptId: string }) =>
   attemptsWithExam(db).where('attempts.id', '=', params.attemptId),
 );
 
-const findAnswersQuery = preparedQuery((db: Kysely<ExamsDatabase>, params: { attemptId: string }) =>
+const findAnswersQuery = preparedQuery((db: Kysely<Database>, params: { attemptId: string }) =>
   db
     .selectFrom('attempt_answers')
     .select(['question_id', 'choice_ids', 'revision'])
@@ -418,7 +418,7 @@ const findAnswersQuery = preparedQuery((db: Kysely<ExamsDatabase>, params: { att
 
 const closeAtVersionQuery = preparedQuery(
   (
-    db: Kysely<ExamsDatabase>,
+    db: Kysely<Database>,
     params: ReturnType<typeof closingColumns> & {
       nextVersion: number;
       now: string;

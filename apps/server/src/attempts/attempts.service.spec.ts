@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import type { Kysely } from 'kysely';
 import type { AttemptView, CreateExamBody, Exam } from '@assay/contracts';
+import { createExamLookup } from '../exams/index.ts';
 import { ExamsRepository, type ExamsDatabase } from '../exams/exams.repository.ts';
 import { ExamsService } from '../exams/exams.service.ts';
 import { ManualClock, createExamsTestDatabase } from '../exams/testing/exams-test-database.ts';
@@ -50,9 +51,8 @@ describe('AttemptsService on SQLite', () => {
     await db.deleteFrom('attempts').execute();
     await db.deleteFrom('exams').execute();
     clock = new ManualClock();
-    const examsRepository = new ExamsRepository(db);
-    exams = new ExamsService(examsRepository, clock);
-    attempts = new AttemptsService(new AttemptsRepository(db), examsRepository, {
+    exams = new ExamsService(new ExamsRepository(db), clock);
+    attempts = new AttemptsService(new AttemptsRepository(db), createExamLookup(db), {
       clock,
       graceMs,
     });
@@ -456,7 +456,7 @@ describe('AttemptsService on SQLite', () => {
         return super.insertAttemptUnlessInProgress(attempt);
       }
     }
-    const racing = new AttemptsService(new RacingAttempts(db), new ExamsRepository(db), { clock });
+    const racing = new AttemptsService(new RacingAttempts(db), createExamLookup(db), { clock });
     await assert.rejects(racing.startOrResumeAttempt(learner, exam.id), {
       code: 'max_attempts_reached',
     });
@@ -475,7 +475,6 @@ describe('AttemptsService on SQLite', () => {
 
   it('answers exam_not_found when the exam is deleted while a learner starts it', async () => {
     const exam = await createExam();
-    const examsRepository = new ExamsRepository(db);
     // The delete lands between reading the exam and inserting the attempt.
     class RacingAttempts extends AttemptsRepository {
       override async insertAttemptUnlessInProgress(
@@ -485,7 +484,7 @@ describe('AttemptsService on SQLite', () => {
         return super.insertAttemptUnlessInProgress(attempt);
       }
     }
-    const racing = new AttemptsService(new RacingAttempts(db), examsRepository, { clock });
+    const racing = new AttemptsService(new RacingAttempts(db), createExamLookup(db), { clock });
     await assert.rejects(racing.startOrResumeAttempt(learner, exam.id), { code: 'exam_not_found' });
   });
 });

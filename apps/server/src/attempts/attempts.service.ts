@@ -11,9 +11,7 @@ import type {
   SaveAnswersResult,
   SubmitAttemptBody,
 } from '@assay/contracts';
-import { examNotFound, examNotPublished } from '../exams/exam-errors.ts';
-import type { ExamsRepository } from '../exams/exams.repository.ts';
-import { canManageExam } from '../exams/exams.service.ts';
+import { examNotFound, type ExamLookup } from '../exams/index.ts';
 import { systemClock, type Clock } from '../platform/clock.ts';
 import { decodeCursor, pageOf } from '../platform/page-cursor.ts';
 import type { Principal } from '../platform/principal.ts';
@@ -73,14 +71,14 @@ const sweepBatchSize = 100;
 export class AttemptsService {
   readonly #attempts: AttemptsRepository;
   readonly #questions: QuestionSets;
-  readonly #exams: ExamsRepository;
+  readonly #exams: ExamLookup;
   readonly #clock: Clock;
   readonly #graceMs: number;
   readonly #createSeed: () => number;
 
   constructor(
     attempts: AttemptsRepository,
-    exams: ExamsRepository,
+    exams: ExamLookup,
     options: AttemptsServiceOptions = {},
   ) {
     this.#attempts = attempts;
@@ -100,11 +98,7 @@ export class AttemptsService {
     actor: Principal,
     examId: string,
   ): Promise<{ created: boolean; attempt: AttemptView }> {
-    const exam = await this.#exams.findExam(examId);
-    if (exam === undefined) throw examNotFound();
-    if (exam.status !== 'published') {
-      throw canManageExam(actor, exam) ? examNotPublished() : examNotFound();
-    }
+    const exam = await this.#exams.examToTake(actor, examId);
 
     // Another round only after losing an insert race to a concurrent start of the same learner.
     for (let round = 0; round < 3; round++) {
@@ -122,7 +116,7 @@ export class AttemptsService {
         throw maxAttemptsReached(exam.max_attempts);
       }
       // Read only now: resuming, the common case, needs none of the exam's questions.
-      const questionSet = freezeQuestionSet(await this.#exams.findQuestions(examId));
+      const questionSet = freezeQuestionSet(await this.#exams.questionsOf(examId));
       const startedAt = this.#clock.now();
       const seed = this.#createSeed();
       // Once per version of the exam; a no-op for every later attempt at it.
@@ -274,8 +268,7 @@ export class AttemptsService {
     examId: string,
     query: ListAttemptsQuery,
   ): Promise<AuthorAttemptPage> {
-    const exam = await this.#exams.findExam(examId);
-    if (exam === undefined || !canManageExam(actor, exam)) throw examNotFound();
+    await this.#exams.checkManages(actor, examId);
     await this.#closeOverdue(this.#clock.now(), { examId });
     const limit = query.limit ?? defaultPageSize;
     const after =

@@ -14,6 +14,7 @@ import { AttemptsRepository } from '../../src/attempts/attempts.repository.ts';
 import { AttemptsService } from '../../src/attempts/attempts.service.ts';
 import { ExamsRepository, type ExamsDatabase } from '../../src/exams/exams.repository.ts';
 import { ExamsService } from '../../src/exams/exams.service.ts';
+import { createExamLookup } from '../../src/exams/index.ts';
 import {
   ManualClock,
   createExamsTestDatabase,
@@ -105,9 +106,10 @@ describe('statements on the busy paths', () => {
     ({ db, destroy } = await createExamsTestDatabase());
     const logged = db.withPlugin(log);
     const clock = new ManualClock();
-    const examsRepository = new ExamsRepository(logged);
-    exams = new ExamsService(examsRepository, clock);
-    attempts = new AttemptsService(new AttemptsRepository(logged), examsRepository, { clock });
+    exams = new ExamsService(new ExamsRepository(logged), clock);
+    attempts = new AttemptsService(new AttemptsRepository(logged), createExamLookup(logged), {
+      clock,
+    });
   });
   after(() => destroy());
   beforeEach(async () => {
