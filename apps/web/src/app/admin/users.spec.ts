@@ -169,8 +169,12 @@ describe('The users table', () => {
     const search = await loader().getHarness(MatInputHarness.with({ selector: '[type="search"]' }));
     // The server refuses longer searches (USER_SEARCH_MAX_LENGTH).
     expect(await (await search.host()).getAttribute('maxlength')).toBe('100');
+    // Fake time for the search delay; animation frames stay real for Angular's change detection.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     await search.setValue('gra');
-    await new Promise((resolve) => setTimeout(resolve, 350));
+    http.expectNone((r) => r.url === '/api/users');
+    await vi.advanceTimersByTimeAsync(300);
+    vi.useRealTimers();
 
     const request = http.expectOne((r) => r.url === '/api/users' && r.params.get('q') === 'gra');
     request.flush({ items: [grace], nextCursor: null });

@@ -89,10 +89,17 @@ describe('ExamCatalog', () => {
     const loader = TestbedHarnessEnvironment.loader(harness.fixture);
     const search = await loader.getHarness(MatInputHarness);
 
+    // Fake time for the debounce (rxjs reads the clock too); it also follows real time, so that
+    // the animation frames Angular's change detection waits for still come.
+    vi.useFakeTimers({
+      toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'],
+      shouldAdvanceTime: true,
+    });
     await search.setValue('stat');
     await search.setValue('statistics');
     http.expectNone(() => true);
-    await new Promise((resolve) => setTimeout(resolve, 350));
+    await vi.advanceTimersByTimeAsync(300);
+    vi.useRealTimers();
     http.expectOne('/api/exams?q=statistics&limit=12').flush({ items: [], nextCursor: null });
     await settle(harness);
 

@@ -113,9 +113,17 @@ describe('AttemptPlayer', () => {
     });
     http = TestBed.inject(HttpTestingController);
     localStorage.clear();
+    // The countdown, autosave retries and dialogs run on fake time, which tests move on instead of
+    // waiting. It also follows real time, so that the animation frames Angular's change detection
+    // waits for (jsdom times them by the faked clock) still come.
+    vi.useFakeTimers({
+      toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'],
+      shouldAdvanceTime: true,
+    });
   });
 
   afterEach(() => {
+    vi.useRealTimers();
     http.verify();
     localStorage.clear();
   });
@@ -161,14 +169,14 @@ describe('AttemptPlayer', () => {
     for (let i = 0; i < 50; i++) {
       const [request] = http.match(url);
       if (request) return request;
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      await vi.advanceTimersByTimeAsync(20);
     }
     return http.expectOne(url);
   }
 
   async function settle(): Promise<void> {
     await fixture.whenStable();
-    await new Promise((resolve) => setTimeout(resolve));
+    await vi.advanceTimersByTimeAsync(0);
     await fixture.whenStable();
   }
 
@@ -236,7 +244,7 @@ describe('AttemptPlayer', () => {
     await settle();
     expect(saveStatus()).toBe('Not saved — retrying');
 
-    await new Promise((resolve) => setTimeout(resolve, 60));
+    await vi.advanceTimersByTimeAsync(60);
     const retried = expectSave();
     expect(retried.request.body).toEqual(body);
     retried.flush(saveResult(body, 2));
@@ -270,7 +278,7 @@ describe('AttemptPlayer', () => {
     expect(saveStatus()).toBe('Not saved — sign in again');
 
     // Signed in again (in another tab, say): the next retry gets through.
-    await new Promise((resolve) => setTimeout(resolve, 60));
+    await vi.advanceTimersByTimeAsync(60);
     const retried = expectSave();
     expect((retried.request.body as SaveAnswersBody).answers[0]?.choiceIds).toEqual(['q1-b']);
     retried.flush(saveResult(retried.request.body as SaveAnswersBody, 2));
@@ -344,7 +352,7 @@ describe('AttemptPlayer', () => {
     await open(attemptView({ deadline: new Date(now + 5 * 60_000 + 150).toISOString() }));
     expect(text('[data-testid="time-announcement"]')).toBe('');
 
-    await new Promise((resolve) => setTimeout(resolve, 600));
+    await vi.advanceTimersByTimeAsync(600);
     await fixture.whenStable();
     expect(text('[data-testid="time-announcement"]')).toBe('5 minutes left');
     expect(text('[data-testid="countdown"]')).toBe('5:00');
@@ -364,7 +372,7 @@ describe('AttemptPlayer', () => {
     expect(await dialog.getTitleText()).toBe('Submit your answers?');
     expect(await dialog.getContentText()).toContain('2 questions are still unanswered');
     await (await dialog.getHarness(MatButtonHarness.with({ text: 'Keep working' }))).click();
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await vi.advanceTimersByTimeAsync(200);
     await settle();
     expect(await root.getAllHarnesses(MatDialogHarness)).toHaveLength(0);
     http.expectNone(`/api/attempts/${ATTEMPT_ID}/submit`);
@@ -423,7 +431,7 @@ describe('AttemptPlayer', () => {
     expect(TestBed.inject(Router).url).toBe(`/attempts/${ATTEMPT_ID}?question=review`);
     const before = text('[data-testid="countdown"]');
 
-    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await vi.advanceTimersByTimeAsync(1100);
     await fixture.whenStable();
     expect(text('[data-testid="countdown"]')).not.toBe(before);
 
@@ -448,7 +456,7 @@ describe('AttemptPlayer', () => {
       { questionId: 'q1', choiceIds: ['q1-b'], revision: expect.any(Number) as number },
     ]);
 
-    await new Promise((resolve) => setTimeout(resolve, 60));
+    await vi.advanceTimersByTimeAsync(60);
     const retried = expectSave();
     retried.flush(saveResult(retried.request.body as SaveAnswersBody, 2));
     await settle();
