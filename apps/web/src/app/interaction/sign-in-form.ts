@@ -10,13 +10,13 @@ import {
 } from '@angular/core';
 import { FormField, FormRoot, form, required } from '@angular/forms/signals';
 import { MatButton } from '@angular/material/button';
-import { MatError, MatFormField, MatLabel, MatSuffix } from '@angular/material/form-field';
+import { MatError, MatFormField, MatLabel } from '@angular/material/form-field';
 import { MatInput } from '@angular/material/input';
 import { MatProgressBar } from '@angular/material/progress-bar';
 import { ApiError } from '../core/http/api-error';
 import { PAGE_NAVIGATION } from '../core/page-navigation';
 import { InteractionApi, isExpiredInteraction } from './interaction-api';
-import { PasswordVisibilityToggle } from './password-visibility-toggle';
+import { PasswordField } from './password-field';
 import { rateLimitCountdown } from './rate-limit';
 
 /** Sign-in with username or email and password, for one provider interaction. */
@@ -31,8 +31,7 @@ import { rateLimitCountdown } from './rate-limit';
     MatInput,
     MatLabel,
     MatProgressBar,
-    MatSuffix,
-    PasswordVisibilityToggle,
+    PasswordField,
   ],
   templateUrl: './sign-in-form.html',
   styleUrl: './interaction-form.scss',
@@ -63,7 +62,6 @@ export class SignInForm {
       },
     },
   );
-  protected readonly passwordShown = signal(false);
   protected readonly rateLimit = rateLimitCountdown();
   /** A problem with the attempt as a whole (wrong credentials, server trouble). */
   protected readonly problem = signal<string | null>(null);

@@ -19,14 +19,14 @@ import {
   required,
 } from '@angular/forms/signals';
 import { MatButton } from '@angular/material/button';
-import { MatError, MatFormField, MatHint, MatLabel, MatSuffix } from '@angular/material/form-field';
+import { MatError, MatFormField, MatHint, MatLabel } from '@angular/material/form-field';
 import { MatInput } from '@angular/material/input';
 import { MatProgressBar } from '@angular/material/progress-bar';
 import { ApiError } from '../core/http/api-error';
 import { PAGE_NAVIGATION } from '../core/page-navigation';
 import type { SignUpRequest } from './interaction-api';
 import { InteractionApi, isExpiredInteraction } from './interaction-api';
-import { PasswordVisibilityToggle } from './password-visibility-toggle';
+import { PasswordField } from './password-field';
 import { rateLimitCountdown } from './rate-limit';
 
 type SignUpField = keyof SignUpRequest;
@@ -49,8 +49,7 @@ const PASSWORD_MAX_LENGTH = 128;
     MatInput,
     MatLabel,
     MatProgressBar,
-    MatSuffix,
-    PasswordVisibilityToggle,
+    PasswordField,
   ],
   templateUrl: './sign-up-form.html',
   styleUrl: './interaction-form.scss',
@@ -96,7 +95,6 @@ export class SignUpForm {
     },
   );
   protected readonly passwordHint = `At least ${PASSWORD_MIN_LENGTH} characters. Long passphrases are welcome.`;
-  protected readonly passwordShown = signal(false);
   protected readonly rateLimit = rateLimitCountdown();
   /** A problem with the attempt as a whole, not with one field. */
   protected readonly problem = signal<string | null>(null);
