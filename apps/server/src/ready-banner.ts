@@ -4,7 +4,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Kysely } from 'kysely';
 import { pino, type DestinationStream } from 'pino';
 import type { Config } from './config.ts';
-import { AccountsRepository } from './identity/accounts.repository.ts';
+import { AccountsRepository } from './identity/accounts/accounts.repository.ts';
 import type { Database } from './platform/database-schema.ts';
 
 /** Creates the first admin; the password is read with a prompt and never echoed or in argv. */

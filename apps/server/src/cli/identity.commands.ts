@@ -1,16 +1,16 @@
 import type { Kysely } from 'kysely';
 
 import type { Config } from '../config.ts';
-import { AccountsRepository } from '../identity/accounts.repository.ts';
-import { AccountsService } from '../identity/accounts.service.ts';
-import { BffSessionsRepository } from '../identity/bff-sessions.repository.ts';
-import { ClientsRepository } from '../identity/clients.repository.ts';
-import { ClientsService } from '../identity/clients.service.ts';
-import { isRole, ROLES, type Role } from '../identity/permissions.ts';
-import { RateLimiter } from '../identity/rate-limiter.ts';
-import { RateLimitsRepository } from '../identity/rate-limits.repository.ts';
-import { rotateSigningKeys } from '../identity/signing-keys.ts';
-import { SigningKeysRepository } from '../identity/signing-keys.repository.ts';
+import { AccountsRepository } from '../identity/accounts/accounts.repository.ts';
+import { AccountsService } from '../identity/accounts/accounts.service.ts';
+import { BffSessionsRepository } from '../identity/session/bff-sessions.repository.ts';
+import { ClientsRepository } from '../identity/clients/clients.repository.ts';
+import { ClientsService } from '../identity/clients/clients.service.ts';
+import { isRole, ROLES, type Role } from '../identity/auth/permissions.ts';
+import { RateLimiter } from '../identity/accounts/rate-limiter.ts';
+import { RateLimitsRepository } from '../identity/accounts/rate-limits.repository.ts';
+import { rotateSigningKeys } from '../identity/provider/signing-keys.ts';
+import { SigningKeysRepository } from '../identity/provider/signing-keys.repository.ts';
 import type { Database } from '../platform/database-schema.ts';
 import { createDatabase } from '../platform/db.ts';
 import { InvalidInputError } from '../platform/errors.ts';

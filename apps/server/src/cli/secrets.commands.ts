@@ -1,6 +1,6 @@
 import type { Config } from '../config.ts';
-import { SecretsRepository } from '../identity/secrets.repository.ts';
-import { SigningKeysRepository } from '../identity/signing-keys.repository.ts';
+import { SecretsRepository } from '../identity/provider/secrets.repository.ts';
+import { SigningKeysRepository } from '../identity/provider/signing-keys.repository.ts';
 import { createDatabase } from '../platform/db.ts';
 import {
   generateSecretsKey,

@@ -13,26 +13,30 @@ import type { JWTVerifyGetKey } from 'jose';
 
 import type { Config, ExternalClientConfig } from '../config.ts';
 import { openSecretsKeyring } from '../platform/secrets-key.ts';
-import { AccountsRepository } from './accounts.repository.ts';
-import { AccountsService } from './accounts.service.ts';
-import { authenticatePlugin } from './authenticate.ts';
-import { Bff, inProcessFetch } from './bff.ts';
-import { BffSessionsRepository } from './bff-sessions.repository.ts';
-import { ClientsRepository } from './clients.repository.ts';
-import { ClientsService, hashClientSecret } from './clients.service.ts';
-import { EmbeddedProvider, mountEmbeddedProvider, OIDC_MOUNT_PATH } from './embedded-provider.ts';
-import { interactionRoutes } from './interaction.routes.ts';
-import { meRoutes } from './me.routes.ts';
-import { purgeExpiredOidcPayloads } from './oidc-adapter.ts';
-import { createIdentityProvider } from './provider.ts';
-import { RateLimiter } from './rate-limiter.ts';
-import { RateLimitsRepository } from './rate-limits.repository.ts';
-import { SealedBox } from './sealed-box.ts';
-import { SecretsRepository } from './secrets.repository.ts';
-import { DEFAULT_KEY_RELOAD_INTERVAL_MS, SigningKeyRing } from './signing-keys.ts';
-import { SigningKeysRepository } from './signing-keys.repository.ts';
-import { AccessTokenVerifier, remoteKeySet, type SigningAlgorithm } from './token-verifier.ts';
-import { usersRoutes } from './users.routes.ts';
+import { AccountsRepository } from './accounts/accounts.repository.ts';
+import { AccountsService } from './accounts/accounts.service.ts';
+import { authenticatePlugin } from './auth/authenticate.ts';
+import { Bff, inProcessFetch } from './session/bff.ts';
+import { BffSessionsRepository } from './session/bff-sessions.repository.ts';
+import { ClientsRepository } from './clients/clients.repository.ts';
+import { ClientsService, hashClientSecret } from './clients/clients.service.ts';
+import {
+  EmbeddedProvider,
+  mountEmbeddedProvider,
+  OIDC_MOUNT_PATH,
+} from './provider/embedded-provider.ts';
+import { interactionRoutes } from './provider/interaction.routes.ts';
+import { meRoutes } from './auth/me.routes.ts';
+import { purgeExpiredOidcPayloads } from './provider/oidc-adapter.ts';
+import { createIdentityProvider } from './provider/provider.ts';
+import { RateLimiter } from './accounts/rate-limiter.ts';
+import { RateLimitsRepository } from './accounts/rate-limits.repository.ts';
+import { SealedBox } from './session/sealed-box.ts';
+import { SecretsRepository } from './provider/secrets.repository.ts';
+import { DEFAULT_KEY_RELOAD_INTERVAL_MS, SigningKeyRing } from './provider/signing-keys.ts';
+import { SigningKeysRepository } from './provider/signing-keys.repository.ts';
+import { AccessTokenVerifier, remoteKeySet, type SigningAlgorithm } from './auth/token-verifier.ts';
+import { usersRoutes } from './accounts/users.routes.ts';
 
 /** The client id of the web app's BFF at the embedded provider. */
 export const FIRST_PARTY_CLIENT_ID = 'assay-web';

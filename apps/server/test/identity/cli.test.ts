@@ -104,7 +104,8 @@ describe('identity admin commands (users, clients, keys)', () => {
       expires_at: new Date(now.getTime() + 3_600_000).toISOString(),
     });
     const ids = await query(async (db) => {
-      const { AccountsRepository } = await import('../../src/identity/accounts.repository.ts');
+      const { AccountsRepository } =
+        await import('../../src/identity/accounts/accounts.repository.ts');
       const repository = new AccountsRepository(db);
       const made: string[] = [];
       for (const username of ['linus', 'margaret']) {
@@ -166,9 +167,9 @@ describe('identity admin commands (users, clients, keys)', () => {
 
   it('keys rotate adds a key that signs later and retires the current one', async () => {
     await query(async (db) => {
-      const { SigningKeyRing } = await import('../../src/identity/signing-keys.ts');
+      const { SigningKeyRing } = await import('../../src/identity/provider/signing-keys.ts');
       const { SigningKeysRepository } =
-        await import('../../src/identity/signing-keys.repository.ts');
+        await import('../../src/identity/provider/signing-keys.repository.ts');
       const keyring = await openSecretsKeyring(loadConfig(env));
       await new SigningKeyRing(new SigningKeysRepository(db, keyring)).load();
     });

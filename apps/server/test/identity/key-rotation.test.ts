@@ -6,8 +6,8 @@ import { decodeProtectedHeader } from 'jose';
 
 import { buildApp, type App } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
-import { rotateSigningKeys } from '../../src/identity/signing-keys.ts';
-import { SigningKeysRepository } from '../../src/identity/signing-keys.repository.ts';
+import { rotateSigningKeys } from '../../src/identity/provider/signing-keys.ts';
+import { SigningKeysRepository } from '../../src/identity/provider/signing-keys.repository.ts';
 import { createDatabase } from '../../src/platform/db.ts';
 import { migrateToLatest } from '../../src/platform/migrations.ts';
 import {

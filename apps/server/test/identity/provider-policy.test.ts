@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 
 import { decodeJwt } from 'jose';
 
-import { createIdentityProvider } from '../../src/identity/provider.ts';
+import { createIdentityProvider } from '../../src/identity/provider/provider.ts';
 import { storedSecret } from '../support/app.ts';
 import { createAccount, TEST_PASSWORD } from '../support/auth.ts';
 import { authorizationCodeTokens, startListeningApp, type ListeningApp } from './browser.ts';

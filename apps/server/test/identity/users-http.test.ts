@@ -13,7 +13,7 @@ import { decodeJwt } from 'jose';
 
 import type { App } from '../../src/app.ts';
 import { encodeCursor } from '../../src/platform/page-cursor.ts';
-import { SealedBox } from '../../src/identity/sealed-box.ts';
+import { SealedBox } from '../../src/identity/session/sealed-box.ts';
 import { createTestApp, storedSecret, type TestApp } from '../support/app.ts';
 import {
   accessTokenFor,

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { buildApp, type App, type BuildAppOptions } from '../../src/app.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
-import { SecretsRepository } from '../../src/identity/secrets.repository.ts';
+import { SecretsRepository } from '../../src/identity/provider/secrets.repository.ts';
 import { createDatabase } from '../../src/platform/db.ts';
 import { migrateToLatest } from '../../src/platform/migrations.ts';
 import { openSecretsKeyring } from '../../src/platform/secrets-key.ts';

@@ -14,19 +14,19 @@ import { randomUUID } from 'node:crypto';
 import { SignJWT, importJWK } from 'jose';
 
 import type { App } from '../../src/app.ts';
-import { AccountsRepository } from '../../src/identity/accounts.repository.ts';
+import { AccountsRepository } from '../../src/identity/accounts/accounts.repository.ts';
 import {
   ACCESS_TOKEN_TTL_SECONDS,
   FIRST_PARTY_CLIENT_ID,
 } from '../../src/identity/identity.plugin.ts';
-import { hashPassword } from '../../src/identity/passwords.ts';
+import { hashPassword } from '../../src/identity/accounts/passwords.ts';
 import {
   ALL_PERMISSIONS,
   permissionsForRole,
   permissionsForScopes,
   type Permission,
   type Role,
-} from '../../src/identity/permissions.ts';
+} from '../../src/identity/auth/permissions.ts';
 
 /** The password of every account `createAccount` makes. */
 export const TEST_PASSWORD = 'a test password nobody uses';

@@ -1,8 +1,8 @@
 import { hash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 
-import { InvalidInputError } from '../platform/errors.ts';
+import { InvalidInputError } from '../../platform/errors.ts';
 import type { ClientRow, ClientsRepository } from './clients.repository.ts';
-import { ALL_PERMISSIONS, isPermission } from './permissions.ts';
+import { ALL_PERMISSIONS, isPermission } from '../auth/permissions.ts';
 
 /** A machine client as created: the secret is shown once and stored only as its hash. */
 export interface CreatedClient {

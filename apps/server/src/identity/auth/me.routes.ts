@@ -1,7 +1,7 @@
 import { Me } from '@assay/contracts';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 
-import { problemResponse } from '../platform/openapi.ts';
+import { problemResponse } from '../../platform/openapi.ts';
 
 /** `GET /api/me`: the caller, as the API sees them. */
 export const meRoutes: FastifyPluginAsyncTypebox = (app) => {

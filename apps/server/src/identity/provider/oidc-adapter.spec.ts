@@ -8,9 +8,9 @@ import { after, before, describe, it } from 'node:test';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 
-import { NodeSqliteDialect } from '../platform/sqlite-dialect.ts';
-import { down, up } from '../../migrations/20261122090000_identity.ts';
-import type { IdentityTables } from './identity-tables.ts';
+import { NodeSqliteDialect } from '../../platform/sqlite-dialect.ts';
+import { down, up } from '../../../migrations/20261122090000_identity.ts';
+import type { IdentityTables } from '../identity-tables.ts';
 import {
   createOidcAdapterFactory,
   KyselyOidcAdapter,

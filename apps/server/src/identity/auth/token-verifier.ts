@@ -3,7 +3,7 @@ import { hash } from 'node:crypto';
 import { createRemoteJWKSet, decodeProtectedHeader, errors, jwtVerify } from 'jose';
 import type { JWTPayload, JWTVerifyGetKey } from 'jose';
 
-import { LruMap } from '../platform/lru-map.ts';
+import { LruMap } from '../../platform/lru-map.ts';
 
 /**
  * Stable codes for a refused bearer token, as API clients of the original tutorials know them.

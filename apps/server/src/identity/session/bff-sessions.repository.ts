@@ -1,7 +1,7 @@
 import type { Insertable, Kysely, Selectable } from 'kysely';
 
-import { preparedQuery } from '../platform/prepared-query.ts';
-import type { BffSessionsTable, IdentityTables } from './identity-tables.ts';
+import { preparedQuery } from '../../platform/prepared-query.ts';
+import type { BffSessionsTable, IdentityTables } from '../identity-tables.ts';
 
 /** A stored BFF session. */
 export type BffSessionRow = Selectable<BffSessionsTable>;

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 
-import type { SecretsKeyring } from '../platform/secrets-key.ts';
-import type { IdentityTables } from './identity-tables.ts';
+import type { SecretsKeyring } from '../../platform/secrets-key.ts';
+import type { IdentityTables } from '../identity-tables.ts';
 
 /** The `secrets` table: server secrets generated once and shared by every instance. */
 export class SecretsRepository {

@@ -8,8 +8,8 @@ import {
 } from '@assay/contracts';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 
-import { DomainError } from '../platform/errors.ts';
-import { problemResponse } from '../platform/openapi.ts';
+import { DomainError } from '../../platform/errors.ts';
+import { problemResponse } from '../../platform/openapi.ts';
 import type { AccountsService } from './accounts.service.ts';
 
 /** Options of the users routes. */

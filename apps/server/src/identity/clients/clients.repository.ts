@@ -1,6 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 
-import type { ClientsTable, IdentityTables } from './identity-tables.ts';
+import type { ClientsTable, IdentityTables } from '../identity-tables.ts';
 
 /** A stored machine client. */
 export type ClientRow = Selectable<ClientsTable>;

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Adapter, AdapterPayload } from 'oidc-provider';
 
-import type { OidcPayloadsTable } from './identity-tables.ts';
+import type { OidcPayloadsTable } from '../identity-tables.ts';
 
 /** The part of the database this adapter needs. */
 export interface OidcPayloadDatabase {

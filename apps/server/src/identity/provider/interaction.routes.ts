@@ -16,12 +16,12 @@ import { errors } from 'oidc-provider';
 import type { Interaction } from 'oidc-provider';
 import { Type } from 'typebox';
 
-import { DomainError } from '../platform/errors.ts';
-import { problemResponse } from '../platform/openapi.ts';
-import type { AccountsService } from './accounts.service.ts';
+import { DomainError } from '../../platform/errors.ts';
+import { problemResponse } from '../../platform/openapi.ts';
+import type { AccountsService } from '../accounts/accounts.service.ts';
 import { EmbeddedProvider } from './embedded-provider.ts';
 import { SCREEN_HINT_PARAM } from './provider.ts';
-import { RateLimitedError } from './rate-limiter.ts';
+import { RateLimitedError } from '../accounts/rate-limiter.ts';
 
 /** Options of the interaction routes. */
 export interface InteractionRoutesOptions {

@@ -22,12 +22,12 @@ import type {
   KoaContextWithOIDC,
 } from 'oidc-provider';
 
-import type { ClientRow } from './clients.repository.ts';
-import { clientSecretMatches } from './clients.service.ts';
+import type { ClientRow } from '../clients/clients.repository.ts';
+import { clientSecretMatches } from '../clients/clients.service.ts';
 import { createOidcAdapterFactory, type OidcPayloadDatabase } from './oidc-adapter.ts';
 import type { Kysely } from 'kysely';
-import { ALL_PERMISSIONS, permissionsForRole, permissionsForScopes } from './permissions.ts';
-import type { Role } from './permissions.ts';
+import { ALL_PERMISSIONS, permissionsForRole, permissionsForScopes } from '../auth/permissions.ts';
+import type { Role } from '../auth/permissions.ts';
 
 /** What the provider needs to know about an account. */
 export interface ProviderAccount {

@@ -15,9 +15,9 @@ import type { Permission } from '@assay/contracts';
 import type { FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import fp from 'fastify-plugin';
 
-import { DomainError } from '../platform/errors.ts';
-import { problemFor, sendProblem } from '../platform/errors.ts';
-import type { Principal } from '../platform/principal.ts';
+import { DomainError } from '../../platform/errors.ts';
+import { problemFor, sendProblem } from '../../platform/errors.ts';
+import type { Principal } from '../../platform/principal.ts';
 import {
   BearerTokenError,
   TokenVerifierUnavailableError,

@@ -11,15 +11,15 @@ import { importJWK, type JWK } from 'jose';
 import * as oidc from 'openid-client';
 import { Type } from 'typebox';
 
-import type { TokenEndpointAuthMethod } from '../config.ts';
-import { DomainError } from '../platform/errors.ts';
-import { LruMap } from '../platform/lru-map.ts';
-import { problemResponse } from '../platform/openapi.ts';
-import { assertCsrf, type SessionCredentials, type SessionResolver } from './authenticate.ts';
+import type { TokenEndpointAuthMethod } from '../../config.ts';
+import { DomainError } from '../../platform/errors.ts';
+import { LruMap } from '../../platform/lru-map.ts';
+import { problemResponse } from '../../platform/openapi.ts';
+import { assertCsrf, type SessionCredentials, type SessionResolver } from '../auth/authenticate.ts';
 import type { BffSessionRow, BffSessionsRepository } from './bff-sessions.repository.ts';
-import { SCREEN_HINT_PARAM } from './provider.ts';
+import { SCREEN_HINT_PARAM } from '../provider/provider.ts';
 import type { SealedBox } from './sealed-box.ts';
-import { BearerTokenError, type AccessTokenVerifier } from './token-verifier.ts';
+import { BearerTokenError, type AccessTokenVerifier } from '../auth/token-verifier.ts';
 
 /** Refresh the access token when it expires within this many seconds. */
 const REFRESH_MARGIN_SECONDS = 60;

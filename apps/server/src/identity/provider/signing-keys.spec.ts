@@ -8,10 +8,10 @@ import { after, before, describe, it } from 'node:test';
 import { errors, importJWK, jwtVerify, SignJWT, type JWK } from 'jose';
 import { Kysely } from 'kysely';
 
-import { up } from '../../migrations/20261122090000_identity.ts';
-import { SecretsKeyring } from '../platform/secrets-key.ts';
-import { NodeSqliteDialect } from '../platform/sqlite-dialect.ts';
-import type { IdentityTables } from './identity-tables.ts';
+import { up } from '../../../migrations/20261122090000_identity.ts';
+import { SecretsKeyring } from '../../platform/secrets-key.ts';
+import { NodeSqliteDialect } from '../../platform/sqlite-dialect.ts';
+import type { IdentityTables } from '../identity-tables.ts';
 import {
   MAX_CLOCK_SKEW_SECONDS,
   MAX_SIGNED_TOKEN_TTL_SECONDS,

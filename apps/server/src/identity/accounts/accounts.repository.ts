@@ -1,8 +1,8 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 
-import { containsPattern } from '../platform/page-cursor.ts';
-import type { AccountsTable, IdentityTables } from './identity-tables.ts';
-import type { Role } from './permissions.ts';
+import { containsPattern } from '../../platform/page-cursor.ts';
+import type { AccountsTable, IdentityTables } from '../identity-tables.ts';
+import type { Role } from '../auth/permissions.ts';
 
 /** A stored account. */
 export type AccountRow = Selectable<AccountsTable>;

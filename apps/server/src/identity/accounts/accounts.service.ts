@@ -8,13 +8,13 @@ import {
   type UpdateUserBody,
 } from '@assay/contracts';
 
-import { decodeCursor, pageOf } from '../platform/page-cursor.ts';
-import { DomainError, InvalidInputError, NotFoundError } from '../platform/errors.ts';
+import { decodeCursor, pageOf } from '../../platform/page-cursor.ts';
+import { DomainError, InvalidInputError, NotFoundError } from '../../platform/errors.ts';
 import type { AccountsRepository, NewAccountRow } from './accounts.repository.ts';
-import type { BffSessionsRepository } from './bff-sessions.repository.ts';
+import type { BffSessionsRepository } from '../session/bff-sessions.repository.ts';
 import { checkPassword } from './password-policy.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';
-import { DEFAULT_ROLE, isRole, type Role } from './permissions.ts';
+import { DEFAULT_ROLE, isRole, type Role } from '../auth/permissions.ts';
 import {
   SIGN_IN_FAILURES_PER_ACCOUNT,
   SIGN_IN_FAILURES_PER_ADDRESS,

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 
-import type { SecretsKeyring } from '../platform/secrets-key.ts';
-import type { IdentityTables, SigningKeysTable } from './identity-tables.ts';
+import type { SecretsKeyring } from '../../platform/secrets-key.ts';
+import type { IdentityTables, SigningKeysTable } from '../identity-tables.ts';
 
 /** A signing key, its private JWK in clear. */
 export type SigningKeyRow = SigningKeysTable;

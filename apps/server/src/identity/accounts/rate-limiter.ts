@@ -1,4 +1,4 @@
-import { DomainError } from '../platform/errors.ts';
+import { DomainError } from '../../platform/errors.ts';
 import type { RateLimitsRepository } from './rate-limits.repository.ts';
 
 /** One limit: at most `max` events per `windowSeconds`. */

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 
-import type { IdentityTables } from './identity-tables.ts';
+import type { IdentityTables } from '../identity-tables.ts';
 
 /** A fixed-window counter's state. */
 export interface WindowCount {
