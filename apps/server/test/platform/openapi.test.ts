@@ -101,6 +101,30 @@ describe('the OpenAPI document, as linters and client generators read it', () =>
     ]);
   });
 
+  it('says who may call each operation: nobody needed, a token or the session', () => {
+    const { paths } = JSON.parse(document) as {
+      paths: Record<string, Record<string, { operationId: string; security: unknown }>>;
+    };
+    const routes: [string, string][] = [
+      ['get', '/healthz'],
+      ['get', '/api/exams'],
+      ['get', '/api/me'],
+      ['get', '/bff/user'],
+    ];
+    const seen: Record<string, unknown> = {};
+    for (const [method, path] of routes) {
+      const operation = paths[path]?.[method];
+      assert.ok(operation, `${method} ${path}`);
+      seen[operation.operationId] = operation.security;
+    }
+    assert.deepEqual(seen, {
+      getHealthz: [],
+      getExams: [],
+      getMe: [{ bearer: [] }, { session: [] }],
+      getBffUser: [{ session: [] }],
+    });
+  });
+
   it('generates a typed client whose calls type-check, and whose misuses do not', async () => {
     const types = astToString(
       await openapiTS(JSON.parse(document) as Parameters<typeof openapiTS>[0], { silent: true }),

@@ -619,6 +619,7 @@ export class Bff {
         schema: {
           tags: ['session'],
           summary: 'Who is signed in to the web app',
+          security: [{ session: [] }],
           response: { 200: BffUser, 401: problemResponse('Nobody is signed in') },
         },
       },
