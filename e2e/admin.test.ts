@@ -1,9 +1,7 @@
 // Admin journey: an admin (made with the admin command line) finds a learner who signed up and
 // makes them an instructor; after signing in again, the new instructor has "My exams". Axe runs
 // on every page.
-import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from '@playwright/test';
 import {
   accountMenuItems,
   createUser,
@@ -13,8 +11,9 @@ import {
   type Account,
 } from './support/accounts.ts';
 import { openPage, screenshot, expectAccessible, type WatchedPage } from './support/browser.ts';
-import { startJourney, type Journey } from './support/journey.ts';
-import type { RunningServer } from './support/server.ts';
+import { expect, test } from './support/fixtures.ts';
+
+test.use({ journey: 'admin' });
 
 const admin: Account = {
   username: 'margaret',
@@ -31,122 +30,119 @@ const learner: Account = {
 
 /** In an open Material select, moves the active option with the arrow keys and picks it. */
 async function chooseWithArrowKeys(page: Page, option: string): Promise<void> {
-  const activeText = () =>
-    page.evaluate(() => document.querySelector('mat-option.mat-mdc-option-active')?.textContent);
-  await page.locator('mat-option.mat-mdc-option-active').waitFor();
-  let current = (await activeText())?.trim();
+  const active = page.locator('mat-option.mat-mdc-option-active');
+  await expect(active).toBeVisible();
+  let current = (await active.textContent())?.trim() ?? '';
   for (let i = 0; i < 5 && current !== option; i++) {
     const before = current;
     await page.keyboard.press('ArrowDown');
-    await page.waitForFunction(
-      (previous) =>
-        document.querySelector('mat-option.mat-mdc-option-active')?.textContent.trim() !== previous,
-      before,
-    );
-    current = (await activeText())?.trim();
+    await expect(active).not.toHaveText(before);
+    current = (await active.textContent())?.trim() ?? '';
   }
-  assert.equal(current, option);
+  expect(current).toBe(option);
   await page.keyboard.press('Enter');
 }
 
-describe('an admin promotes a learner to instructor', () => {
-  let journey: Journey;
-  let server: RunningServer;
-  let browser: Browser;
+test.describe('an admin promotes a learner to instructor', () => {
+  // One story: each step starts where the one before it ended.
+  test.describe.configure({ mode: 'serial' });
+
   let adminPage: WatchedPage;
   let learnerPage: WatchedPage;
 
-  before(async () => {
-    journey = await startJourney();
-    ({ server, browser } = journey);
-    await createUser(journey.databaseUrl, server.url, admin, 'admin');
+  test.beforeAll(async ({ browser, assay }) => {
+    await createUser(assay.databaseUrl, assay.url, admin, 'admin');
     adminPage = await openPage(browser);
     learnerPage = await openPage(browser);
   });
 
-  after(() => journey.end());
+  test.afterAll(async () => {
+    await adminPage.page.context().close();
+    await learnerPage.page.context().close();
+  });
 
-  it('a learner signs up and has no "My exams"', async () => {
+  test('a learner signs up and has no "My exams"', async ({ assay }) => {
     const { page } = learnerPage;
-    await page.goto(server.url);
+    await page.goto(assay.url);
     await page.getByRole('banner').getByRole('button', { name: 'Sign up' }).click();
     await fillSignUp(page, learner);
     // A new account made from the home page lands on the exams (issue 11, item 18).
-    await page.waitForURL(`${server.url}/exams`);
+    await expect(page).toHaveURL(`${assay.url}/exams`);
     const items = await accountMenuItems(page, learner);
-    assert.ok(!items.includes('My exams'), `menu: ${items.join(', ')}`);
-    assert.ok(!items.includes('Users'));
+    expect(items, `menu: ${items.join(', ')}`).not.toContain('My exams');
+    expect(items).not.toContain('Users');
   });
 
-  it('the admin finds the learner and makes them an instructor', async () => {
+  test('the admin finds the learner and makes them an instructor', async ({ assay }) => {
     const { page } = adminPage;
-    await page.goto(`${server.url}/admin/users`);
+    await page.goto(`${assay.url}/admin/users`);
     await fillSignIn(page, admin);
-    await page.waitForURL(`${server.url}/admin/users`);
-    await page.getByRole('heading', { level: 1, name: 'Users' }).waitFor();
-    assert.match(await page.title(), /^Users · Assay$/);
-    assert.ok((await accountMenuItems(page, admin)).includes('Users'));
-    await page.getByRole('row', { name: new RegExp(admin.displayName) }).waitFor();
+    await expect(page).toHaveURL(`${assay.url}/admin/users`);
+    await expect(page.getByRole('heading', { level: 1, name: 'Users' })).toBeVisible();
+    await expect(page).toHaveTitle(/^Users · Assay$/);
+    expect(await accountMenuItems(page, admin)).toContain('Users');
+    await expect(page.getByRole('row', { name: new RegExp(admin.displayName) })).toBeVisible();
     // Roles explained in plain words.
-    const hint = (await page.locator('.hint').textContent()) ?? '';
-    assert.match(hint, /Learners take exams/);
-    assert.doesNotMatch(hint, /token/i);
+    const hint = page.locator('.hint');
+    await expect(hint).toHaveText(/Learners take exams/);
+    expect((await hint.textContent()) ?? '').not.toMatch(/token/i);
     await expectAccessible(page, 'the users page');
     await screenshot(page, 'admin-users');
 
     await page.getByLabel('Search users').fill('kath');
-    await page.getByRole('row', { name: new RegExp(admin.displayName) }).waitFor({
-      state: 'detached',
-    });
+    await expect(page.getByRole('row', { name: new RegExp(admin.displayName) })).not.toBeAttached();
     const row = page.getByRole('row', { name: new RegExp(learner.displayName) });
-    await row.waitFor();
+    await expect(row).toBeVisible();
 
     // Keyboard only: focus the role select, open it, pick "Instructor".
     const role = page.getByRole('combobox', { name: `Role of ${learner.displayName}` });
     await role.focus();
     await page.keyboard.press('Enter');
-    await page.getByRole('option', { name: 'Instructor' }).waitFor();
+    await expect(page.getByRole('option', { name: 'Instructor' })).toBeVisible();
     await expectAccessible(page, 'the open role menu');
     await chooseWithArrowKeys(page, 'Instructor');
-    await page
-      .locator('mat-snack-bar-container')
-      .getByText(`${learner.displayName} is now an instructor`)
-      .waitFor();
+    await expect(
+      page
+        .locator('mat-snack-bar-container')
+        .getByText(`${learner.displayName} is now an instructor`),
+    ).toBeVisible();
     await screenshot(page, 'admin-user-promoted');
 
     // Reload: the server has the new role.
     await page.reload();
     await page.getByLabel('Search users').fill('kath');
-    await page
-      .getByRole('combobox', { name: `Role of ${learner.displayName}` })
-      .getByText('Instructor')
-      .waitFor();
+    await expect(
+      page
+        .getByRole('combobox', { name: `Role of ${learner.displayName}` })
+        .getByText('Instructor'),
+    ).toBeVisible();
   });
 
-  it('refuses to leave Assay without an enabled admin', async () => {
+  test('refuses to leave Assay without an enabled admin', async () => {
     const { page } = adminPage;
     await page.getByLabel('Search users').fill('margaret');
     await page.getByRole('button', { name: `Disable ${admin.displayName}` }).click();
     const dialog = page.getByRole('alertdialog', { name: `Disable ${admin.displayName}?` });
-    await dialog.waitFor();
+    await expect(dialog).toBeVisible();
     // Axe measures colours, so let the dialog finish fading in.
-    await page.locator('.mdc-dialog--open:not(.mdc-dialog--opening)').waitFor();
+    await expect(page.locator('.mdc-dialog--open:not(.mdc-dialog--opening)')).toBeVisible();
     await expectAccessible(page, 'the disable confirmation');
     await dialog.getByRole('button', { name: 'Disable account' }).click();
-    await page.locator('mat-snack-bar-container').getByText('without an enabled admin').waitFor();
-    await page
-      .getByRole('row', { name: new RegExp(admin.displayName) })
-      .getByText('Active')
-      .waitFor();
-    assert.deepEqual(unexpectedProblems(adminPage.problems, [409]), []);
+    await expect(
+      page.locator('mat-snack-bar-container').getByText('without an enabled admin'),
+    ).toBeVisible();
+    await expect(
+      page.getByRole('row', { name: new RegExp(admin.displayName) }).getByText('Active'),
+    ).toBeVisible();
+    expect(unexpectedProblems(adminPage.problems, [409])).toEqual([]);
   });
 
-  it('shows every column of the users on a phone, the action included', async () => {
+  test('shows every column of the users on a phone, the action included', async () => {
     const { page } = adminPage;
     await page.setViewportSize({ width: 375, height: 740 });
     await page.getByLabel('Search users').fill('kath');
     const row = page.getByRole('row', { name: new RegExp(learner.displayName) });
-    await row.waitFor();
+    await expect(row).toBeVisible();
     const width = 375;
     for (const part of [
       row.getByRole('combobox', { name: `Role of ${learner.displayName}` }),
@@ -154,10 +150,13 @@ describe('an admin promotes a learner to instructor', () => {
       row.getByRole('button', { name: `Disable ${learner.displayName}` }),
     ]) {
       const box = await part.boundingBox();
-      assert.ok(box && box.x >= 0 && box.x + box.width <= width, `in view: ${JSON.stringify(box)}`);
+      expect(
+        box && box.x >= 0 && box.x + box.width <= width,
+        `in view: ${JSON.stringify(box)}`,
+      ).toBe(true);
     }
     // Without column headers, the date says what it is.
-    await row.getByText('Joined', { exact: true }).waitFor();
+    await expect(row.getByText('Joined', { exact: true })).toBeVisible();
     const sideways = await page.evaluate(() => {
       const table = document.querySelector('.table-scroll');
       return {
@@ -165,28 +164,28 @@ describe('an admin promotes a learner to instructor', () => {
         table: table ? table.scrollWidth - table.clientWidth : -1,
       };
     });
-    assert.deepEqual(sideways, { page: 0, table: 0 }, 'nothing hides off to the side');
+    expect(sideways, 'nothing hides off to the side').toEqual({ page: 0, table: 0 });
     await expectAccessible(page, 'the users page on a phone');
     await screenshot(page, 'admin-users-phone');
     await page.setViewportSize({ width: 1280, height: 720 });
   });
 
-  it('the promoted user, after signing in again, has "My exams"', async () => {
+  test('the promoted user, after signing in again, has "My exams"', async ({ assay }) => {
     const { page } = learnerPage;
     const account = page.getByRole('banner').getByRole('button', { name: learner.displayName });
     await account.click();
     await page.getByRole('menuitem', { name: 'Sign out' }).click();
     await page.getByRole('banner').getByRole('button', { name: 'Sign in' }).click();
     await fillSignIn(page, learner);
-    await page.waitForURL(`${server.url}/`);
+    await expect(page).toHaveURL(`${assay.url}/`);
 
-    assert.ok((await accountMenuItems(page, learner)).includes('My exams'));
+    expect(await accountMenuItems(page, learner)).toContain('My exams');
     await account.click();
     await page.getByRole('menuitem', { name: 'My exams' }).click();
-    await page.waitForURL(`${server.url}/authoring`);
-    await page.getByRole('heading', { level: 1, name: 'My exams' }).waitFor();
+    await expect(page).toHaveURL(`${assay.url}/authoring`);
+    await expect(page.getByRole('heading', { level: 1, name: 'My exams' })).toBeVisible();
     await expectAccessible(page, 'My exams for the new instructor');
     await screenshot(page, 'admin-promoted-user-my-exams');
-    assert.deepEqual(unexpectedProblems(learnerPage.problems), []);
+    expect(unexpectedProblems(learnerPage.problems)).toEqual([]);
   });
 });

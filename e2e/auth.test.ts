@@ -2,12 +2,10 @@
 // with their name in the toolbar, signs out, and signs in again with their email address; a
 // wrong password is refused with a clear message. Runs against the real server and its embedded
 // OpenID provider, under the production CSP, with axe on both forms.
-import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { Browser } from 'playwright-core';
-import { openPage, screenshot, expectAccessible } from './support/browser.ts';
-import { startJourney, type Journey } from './support/journey.ts';
-import type { RunningServer } from './support/server.ts';
+import { screenshot, expectAccessible } from './support/browser.ts';
+import { expect, test } from './support/fixtures.ts';
+
+test.use({ journey: 'auth' });
 
 const visitor = {
   username: 'ada',
@@ -35,32 +33,29 @@ function unexpected(problems: readonly string[], allowedStatuses: readonly numbe
   );
 }
 
-describe('signing up, out and in', () => {
-  let journey: Journey;
-  let server: RunningServer;
-  let browser: Browser;
+test.describe('signing up, out and in', () => {
+  // The wrong password is tried on the account the first journey made.
+  test.describe.configure({ mode: 'serial' });
 
-  before(async () => {
-    journey = await startJourney();
-    ({ server, browser } = journey);
-  });
-
-  after(() => journey.end());
-
-  it('signs up from the toolbar, signs out, and signs in again with the email address', async () => {
-    const { page, problems } = await openPage(browser);
-    await page.goto(server.url);
+  test('signs up from the toolbar, signs out, and signs in again with the email address', async ({
+    page,
+    problems,
+    assay,
+  }) => {
+    await page.goto(assay.url);
     const toolbar = page.getByRole('banner');
 
     // Sign up from the toolbar: the provider shows the web app's "Create account" form.
     await toolbar.getByRole('button', { name: 'Sign up' }).click();
-    await page.waitForURL(/\/interaction\/[^/]+$/);
-    await page.getByRole('heading', { level: 1, name: 'Create your Assay account' }).waitFor();
-    assert.equal(
-      await page.getByRole('tab', { name: 'Create account' }).getAttribute('aria-selected'),
+    await expect(page).toHaveURL(/\/interaction\/[^/]+$/);
+    await expect(
+      page.getByRole('heading', { level: 1, name: 'Create your Assay account' }),
+    ).toBeVisible();
+    await expect(page.getByRole('tab', { name: 'Create account' })).toHaveAttribute(
+      'aria-selected',
       'true',
     );
-    assert.match(await page.title(), /^Create account · Assay$/);
+    await expect(page).toHaveTitle(/^Create account · Assay$/);
     await expectAccessible(page, 'the sign-up form');
     await screenshot(page, 'auth-sign-up');
 
@@ -71,28 +66,27 @@ describe('signing up, out and in', () => {
     await page.getByRole('button', { name: 'Create account' }).click();
 
     // Signed in, on the exams rather than back on the home page's pitch.
-    await page.waitForURL(`${server.url}/exams`);
-    await page.getByRole('heading', { level: 1, name: 'Exams' }).waitFor();
+    await expect(page).toHaveURL(`${assay.url}/exams`);
+    await expect(page.getByRole('heading', { level: 1, name: 'Exams' })).toBeVisible();
     const account = toolbar.getByRole('button', { name: visitor.displayName });
-    await account.waitFor();
-    assert.equal(await toolbar.getByRole('button', { name: 'Sign in' }).count(), 0);
+    await expect(account).toBeVisible();
+    await expect(toolbar.getByRole('button', { name: 'Sign in' })).toHaveCount(0);
     await expectAccessible(page, 'the exams, signed in');
     await screenshot(page, 'auth-signed-in');
-    await page.goto(server.url);
-    await account.waitFor();
+    await page.goto(assay.url);
+    await expect(account).toBeVisible();
 
     // Sign out from the account menu, by keyboard.
     await account.focus();
     await page.keyboard.press('Enter');
     const signOut = page.getByRole('menuitem', { name: 'Sign out' });
-    await signOut.waitFor();
-    assert.deepEqual(
-      (await page.getByRole('menuitem').allTextContents()).map((item) => item.trim()),
-      ['My results', 'Sign out'],
+    await expect(signOut).toBeVisible();
+    await expect(
+      page.getByRole('menuitem'),
       "a learner's menu: their results and Sign out, nothing they may not use",
-    );
+    ).toHaveText(['My results', 'Sign out']);
     // Axe measures colours, so let the menu finish its opening animation.
-    await page.locator('.mat-mdc-menu-panel:not(.mat-menu-panel-animating)').waitFor();
+    await expect(page.locator('.mat-mdc-menu-panel:not(.mat-menu-panel-animating)')).toBeVisible();
     await expectAccessible(page, 'the open account menu');
     await screenshot(page, 'auth-account-menu');
     for (
@@ -103,15 +97,15 @@ describe('signing up, out and in', () => {
       await page.keyboard.press('ArrowDown');
     }
     await page.keyboard.press('Enter');
-    await toolbar.getByRole('button', { name: 'Sign in' }).waitFor();
-    assert.equal(new URL(page.url()).pathname, '/');
-    assert.equal(await toolbar.getByRole('button', { name: visitor.displayName }).count(), 0);
+    await expect(toolbar.getByRole('button', { name: 'Sign in' })).toBeVisible();
+    await expect(page).toHaveURL((url) => url.pathname === '/');
+    await expect(toolbar.getByRole('button', { name: visitor.displayName })).toHaveCount(0);
 
     // Sign in again, with the email address this time.
     await toolbar.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL(/\/interaction\/[^/]+$/);
-    await page.getByRole('heading', { level: 1, name: 'Sign in to Assay' }).waitFor();
-    assert.match(await page.title(), /^Sign in · Assay$/);
+    await expect(page).toHaveURL(/\/interaction\/[^/]+$/);
+    await expect(page.getByRole('heading', { level: 1, name: 'Sign in to Assay' })).toBeVisible();
+    await expect(page).toHaveTitle(/^Sign in · Assay$/);
     await expectAccessible(page, 'the sign-in form');
     await screenshot(page, 'auth-sign-in');
 
@@ -119,18 +113,20 @@ describe('signing up, out and in', () => {
     await page.getByLabel('Password', { exact: true }).fill(visitor.password);
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
 
-    await page.waitForURL(`${server.url}/`);
-    await toolbar.getByRole('button', { name: visitor.displayName }).waitFor();
+    await expect(page).toHaveURL(`${assay.url}/`);
+    await expect(toolbar.getByRole('button', { name: visitor.displayName })).toBeVisible();
 
-    assert.deepEqual(unexpected(problems), []);
-    await page.context().close();
+    expect(unexpected(problems)).toEqual([]);
   });
 
-  it('refuses a wrong password with a message, and keeps the visitor on the form', async () => {
-    const { page, problems } = await openPage(browser);
-    await page.goto(server.url);
+  test('refuses a wrong password with a message, and keeps the visitor on the form', async ({
+    page,
+    problems,
+    assay,
+  }) => {
+    await page.goto(assay.url);
     await page.getByRole('banner').getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { level: 1, name: 'Sign in to Assay' }).waitFor();
+    await expect(page.getByRole('heading', { level: 1, name: 'Sign in to Assay' })).toBeVisible();
     const signInPage = page.url();
 
     await page.getByLabel('Username or email').fill(visitor.username);
@@ -140,37 +136,37 @@ describe('signing up, out and in', () => {
     // Looked for in the form: the live announcer holds a copy of the message for screen readers.
     const form = page.getByRole('form', { name: 'Sign in' });
     const refused = 'Wrong username/email or password.';
-    await form.getByText(refused).waitFor();
-    await page.locator('.cdk-live-announcer-element').getByText(refused).waitFor();
-    assert.equal(page.url(), signInPage);
-    assert.equal(
-      await page.getByRole('button', { name: 'Sign in', exact: true }).isEnabled(),
-      true,
-    );
+    await expect(form.getByText(refused)).toBeVisible();
+    await expect(page.locator('.cdk-live-announcer-element').getByText(refused)).toBeVisible();
+    await expect(page).toHaveURL(signInPage);
+    await expect(page.getByRole('button', { name: 'Sign in', exact: true })).toBeEnabled();
     await expectAccessible(page, 'the sign-in form showing an error');
     await screenshot(page, 'auth-wrong-password');
 
     // The same message for an account that does not exist.
     await page.getByLabel('Username or email').fill('nobody@example.org');
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-    await form.getByText(refused).waitFor();
+    await expect(form.getByText(refused)).toBeVisible();
 
-    assert.deepEqual(unexpected(problems, [401]), []);
-    await page.context().close();
+    expect(unexpected(problems, [401])).toEqual([]);
   });
 
-  it('says when a sign-in page has expired and offers to start again', async () => {
-    const { page, problems } = await openPage(browser);
-    await page.goto(`${server.url}/interaction/no-such-interaction`);
-    await page.getByRole('heading', { level: 1, name: 'This sign-in link has expired' }).waitFor();
-    assert.match(await page.title(), /^Sign-in link expired · Assay$/);
+  test('says when a sign-in page has expired and offers to start again', async ({
+    page,
+    problems,
+    assay,
+  }) => {
+    await page.goto(`${assay.url}/interaction/no-such-interaction`);
+    await expect(
+      page.getByRole('heading', { level: 1, name: 'This sign-in link has expired' }),
+    ).toBeVisible();
+    await expect(page).toHaveTitle(/^Sign-in link expired · Assay$/);
     await expectAccessible(page, 'the expired sign-in page');
     await screenshot(page, 'auth-expired');
 
     await page.getByRole('link', { name: 'Start again' }).click();
-    await page.getByRole('heading', { level: 1, name: 'Sign in to Assay' }).waitFor();
+    await expect(page.getByRole('heading', { level: 1, name: 'Sign in to Assay' })).toBeVisible();
 
-    assert.deepEqual(unexpected(problems, [404]), []);
-    await page.context().close();
+    expect(unexpected(problems, [404])).toEqual([]);
   });
 });

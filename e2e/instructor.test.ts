@@ -2,9 +2,7 @@
 // is told what is missing before publishing, adds and reorders questions by keyboard, publishes;
 // a learner signs up in a second browser and takes the exam; the instructor sees the attempt.
 // A learner cannot reach the authoring pages, in the app or in the API. Axe runs on every page.
-import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from '@playwright/test';
 import {
   accountMenuItems,
   createUser,
@@ -14,8 +12,9 @@ import {
   type Account,
 } from './support/accounts.ts';
 import { openPage, screenshot, expectAccessible, type WatchedPage } from './support/browser.ts';
-import { startJourney, type Journey } from './support/journey.ts';
-import type { RunningServer } from './support/server.ts';
+import { expect, test } from './support/fixtures.ts';
+
+test.use({ journey: 'instructor' });
 
 const instructor: Account = {
   username: 'grace',
@@ -34,9 +33,9 @@ const examTitle = 'TypeScript Advanced Exam';
 /** Waits for a notification, then dismisses it (as a user would before moving on). */
 async function expectNotice(page: Page, text: string | RegExp): Promise<void> {
   const notice = page.locator('mat-snack-bar-container').filter({ hasText: text });
-  await notice.waitFor();
+  await expect(notice).toBeVisible();
   await notice.getByRole('button', { name: 'Dismiss' }).click();
-  await notice.waitFor({ state: 'detached' });
+  await expect(notice).not.toBeAttached();
 }
 
 /** Writes one question in the open question editor and saves it. */
@@ -50,7 +49,7 @@ async function writeQuestion(
     explanation?: string;
   },
 ): Promise<void> {
-  await page.getByRole('heading', { name: /^New question \d+$/ }).waitFor();
+  await expect(page.getByRole('heading', { name: /^New question \d+$/ })).toBeVisible();
   if (question.type !== 'Single choice') {
     await page.getByRole('combobox', { name: 'Question type' }).click();
     await page.getByRole('option', { name: question.type }).click();
@@ -72,38 +71,39 @@ async function writeQuestion(
   await expectNotice(page, 'Question added');
 }
 
-describe('an instructor writes, publishes and follows an exam', () => {
-  let journey: Journey;
-  let server: RunningServer;
-  let browser: Browser;
+test.describe('an instructor writes, publishes and follows an exam', () => {
+  // One story: each step starts where the one before it ended.
+  test.describe.configure({ mode: 'serial' });
+
   let teacher: WatchedPage;
   let student: WatchedPage;
   let examId = '';
 
-  before(async () => {
-    journey = await startJourney();
-    ({ server, browser } = journey);
-    await createUser(journey.databaseUrl, server.url, instructor, 'instructor');
+  test.beforeAll(async ({ browser, assay }) => {
+    await createUser(assay.databaseUrl, assay.url, instructor, 'instructor');
     teacher = await openPage(browser);
     student = await openPage(browser);
   });
 
-  after(() => journey.end());
+  test.afterAll(async () => {
+    await teacher.page.context().close();
+    await student.page.context().close();
+  });
 
-  it('signs the instructor in on the way to "My exams"', async () => {
+  test('signs the instructor in on the way to "My exams"', async ({ assay }) => {
     const { page } = teacher;
-    await page.goto(`${server.url}/authoring`);
+    await page.goto(`${assay.url}/authoring`);
     await fillSignIn(page, instructor);
-    await page.waitForURL(`${server.url}/authoring`);
-    await page.getByRole('heading', { level: 1, name: 'My exams' }).waitFor();
-    await page.getByText('No exams yet').waitFor();
-    assert.match(await page.title(), /^My exams · Assay$/);
-    assert.ok((await accountMenuItems(page, instructor)).includes('My exams'));
+    await expect(page).toHaveURL(`${assay.url}/authoring`);
+    await expect(page.getByRole('heading', { level: 1, name: 'My exams' })).toBeVisible();
+    await expect(page.getByText('No exams yet')).toBeVisible();
+    await expect(page).toHaveTitle(/^My exams · Assay$/);
+    expect(await accountMenuItems(page, instructor)).toContain('My exams');
     await expectAccessible(page, 'My exams (empty)');
     await screenshot(page, 'instructor-my-exams-empty');
   });
 
-  it('creates a draft and saves its settings', async () => {
+  test('creates a draft and saves its settings', async () => {
     const { page } = teacher;
     await page.getByRole('button', { name: 'New exam' }).click();
     await page.getByLabel('Title').fill(examTitle);
@@ -113,15 +113,15 @@ describe('an instructor writes, publishes and follows an exam', () => {
     await expectAccessible(page, 'the new exam form');
     await page.getByRole('button', { name: 'Create draft' }).click();
 
-    await page.waitForURL(/\/authoring\/[0-9a-f-]{36}$/);
+    await expect(page).toHaveURL(/\/authoring\/[0-9a-f-]{36}$/);
     examId = new URL(page.url()).pathname.split('/').at(-1) ?? '';
-    await page.getByRole('heading', { level: 1, name: examTitle }).waitFor();
-    await page.getByText('Draft', { exact: true }).waitFor();
+    await expect(page.getByRole('heading', { level: 1, name: examTitle })).toBeVisible();
+    await expect(page.getByText('Draft', { exact: true })).toBeVisible();
 
     await page
       .getByLabel('Long description')
       .fill('## Before you start\n\nYou have **20 minutes**.');
-    await page.getByRole('heading', { name: 'Before you start' }).waitFor(); // the live preview
+    await expect(page.getByRole('heading', { name: 'Before you start' })).toBeVisible(); // the live preview
     await page.getByLabel('Time limit (minutes)').fill('20');
     await page.getByLabel('Pass mark (%)').fill('60');
     await page.getByRole('radio', { name: 'Correct answers and explanations' }).check();
@@ -130,17 +130,17 @@ describe('an instructor writes, publishes and follows an exam', () => {
     await expectAccessible(page, 'the exam editor (no questions)');
   });
 
-  it('says what is missing instead of publishing an exam without questions', async () => {
+  test('says what is missing instead of publishing an exam without questions', async () => {
     const { page } = teacher;
     await page.getByRole('button', { name: 'Publish', exact: true }).click();
     const issues = page.getByRole('alert').filter({ hasText: 'Fix these before publishing' });
-    await issues.getByText('Add at least one question.').waitFor();
-    assert.equal(await page.getByRole('alertdialog').count(), 0, 'no confirmation is asked');
+    await expect(issues.getByText('Add at least one question.')).toBeVisible();
+    await expect(page.getByRole('alertdialog'), 'no confirmation is asked').toHaveCount(0);
     await expectAccessible(page, 'the exam editor with publish problems');
     await screenshot(page, 'instructor-editor-publish-problems');
   });
 
-  it('adds three question types and reorders them with the keyboard', async () => {
+  test('adds three question types and reorders them with the keyboard', async () => {
     const { page } = teacher;
     await page.getByRole('button', { name: 'Add question' }).click();
     await writeQuestion(page, {
@@ -158,7 +158,7 @@ describe('an instructor writes, publishes and follows an exam', () => {
       correct: [0, 2],
     });
     await page.getByRole('button', { name: 'Add question' }).click();
-    await page.getByRole('heading', { name: 'New question 3' }).waitFor();
+    await expect(page.getByRole('heading', { name: 'New question 3' })).toBeVisible();
     await expectAccessible(page, 'the question editor');
     await screenshot(page, 'instructor-question-editor');
     await writeQuestion(page, {
@@ -166,24 +166,24 @@ describe('an instructor writes, publishes and follows an exam', () => {
       text: 'Every JavaScript program is a valid TypeScript program.',
       correct: [1],
     });
-    await page.getByRole('alert').filter({ hasText: 'Fix these' }).waitFor({ state: 'detached' });
+    await expect(page.getByRole('alert').filter({ hasText: 'Fix these' })).not.toBeAttached();
 
     // Move the true/false question up by keyboard; focus stays on the button that moved it.
     await page.getByRole('button', { name: 'Move up: question 3' }).focus();
     await page.keyboard.press('Enter');
-    await page.locator('mat-snack-bar-container', { hasText: 'moved to position 2' }).waitFor();
-    const focused = await page.evaluate(() => document.activeElement?.getAttribute('aria-label'));
-    assert.equal(focused, 'Move up: question 2');
+    await expect(
+      page.locator('mat-snack-bar-container', { hasText: 'moved to position 2' }),
+    ).toBeVisible();
+    await expect(
+      page.getByRole('button', { name: 'Move up: question 2', exact: true }),
+    ).toBeFocused();
     await expectNotice(page, 'Question moved to position 2');
     const texts = await page.locator('.questions .question-text').allTextContents();
-    assert.deepEqual(
-      texts.map((text) => text.trim()),
-      [
-        'What does typeof null evaluate to?',
-        'Every JavaScript program is a valid TypeScript program.',
-        'Which of these are primitive types?',
-      ],
-    );
+    expect(texts.map((text) => text.trim())).toEqual([
+      'What does typeof null evaluate to?',
+      'Every JavaScript program is a valid TypeScript program.',
+      'Which of these are primitive types?',
+    ]);
     await expectAccessible(page, 'the exam editor with questions');
     await screenshot(page, 'instructor-editor-questions');
 
@@ -191,11 +191,11 @@ describe('an instructor writes, publishes and follows an exam', () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.emulateMedia({ colorScheme: 'dark' });
     await page.getByRole('button', { name: 'Edit question 1' }).click();
-    await page.getByRole('heading', { name: 'Edit question 1' }).waitFor();
+    await expect(page.getByRole('heading', { name: 'Edit question 1' })).toBeVisible();
     const overflow = await page.evaluate(
       () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
     );
-    assert.equal(overflow, 0, 'the editor fits a phone without sideways scrolling');
+    expect(overflow, 'the editor fits a phone without sideways scrolling').toBe(0);
     // A hint that wraps must push what follows down, not run under it.
     const hintsSpillingOver = await page.evaluate(() =>
       [...document.querySelectorAll('mat-hint')]
@@ -207,7 +207,7 @@ describe('an instructor writes, publishes and follows an exam', () => {
         })
         .map((hint) => hint.textContent.trim()),
     );
-    assert.deepEqual(hintsSpillingOver, [], 'form hints stay inside their fields');
+    expect(hintsSpillingOver, 'form hints stay inside their fields').toEqual([]);
     await expectAccessible(page, 'the question editor on a phone in the dark theme');
     await screenshot(page, 'instructor-editor-phone-dark');
     await page.getByRole('button', { name: 'Cancel' }).click();
@@ -215,7 +215,7 @@ describe('an instructor writes, publishes and follows an exam', () => {
     await page.setViewportSize({ width: 1280, height: 720 });
   });
 
-  it('asks before leaving settings typed but not saved', async () => {
+  test('asks before leaving settings typed but not saved', async () => {
     const { page } = teacher;
     await page.getByLabel('Time limit (minutes)').fill('25');
     await page.getByLabel('Pass mark (%)').fill('70');
@@ -224,38 +224,39 @@ describe('an instructor writes, publishes and follows an exam', () => {
       .getByRole('link', { name: 'My exams' })
       .click();
     const leave = page.getByRole('alertdialog', { name: 'Leave without saving?' });
-    await leave.waitFor();
-    await page.locator('.mdc-dialog--open:not(.mdc-dialog--opening)').waitFor();
+    await expect(leave).toBeVisible();
+    await expect(page.locator('.mdc-dialog--open:not(.mdc-dialog--opening)')).toBeVisible();
     await expectAccessible(page, 'the question before leaving unsaved settings');
     await leave.getByRole('button', { name: 'Stay' }).click();
-    await leave.waitFor({ state: 'detached' });
-    assert.equal(new URL(page.url()).pathname, `/authoring/${examId}`);
-    assert.equal(await page.getByLabel('Pass mark (%)').inputValue(), '70');
+    await expect(leave).not.toBeAttached();
+    await expect(page).toHaveURL((url) => url.pathname === `/authoring/${examId}`);
+    await expect(page.getByLabel('Pass mark (%)')).toHaveValue('70');
   });
 
-  it('publishes after confirmation with the settings on screen, and locks the questions', async () => {
+  test('publishes after confirmation with the settings on screen, and locks the questions', async ({
+    assay,
+  }) => {
     const { page } = teacher;
     // The time limit and pass mark typed above are still unsaved: publishing saves them first.
     await page.getByRole('button', { name: 'Publish', exact: true }).click();
     const dialog = page.getByRole('alertdialog', { name: 'Publish this exam?' });
-    await dialog.waitFor();
-    await dialog.getByText('Your changes to the settings are saved first').waitFor();
+    await expect(dialog).toBeVisible();
+    await expect(dialog.getByText('Your changes to the settings are saved first')).toBeVisible();
     // Axe measures colours, so let the dialog finish fading in.
-    await page.locator('.mdc-dialog--open:not(.mdc-dialog--opening)').waitFor();
+    await expect(page.locator('.mdc-dialog--open:not(.mdc-dialog--opening)')).toBeVisible();
     await expectAccessible(page, 'the publish confirmation');
     await dialog.getByRole('button', { name: 'Save and publish', exact: true }).click();
     await expectNotice(page, /exam published/i);
-    await page.getByText('Published', { exact: true }).waitFor();
-    const live = await page.context().request.get(`${server.url}/api/exams/${examId}/edit`);
-    assert.equal(live.status(), 200);
+    await expect(page.getByText('Published', { exact: true })).toBeVisible();
+    const live = await page.context().request.get(`${assay.url}/api/exams/${examId}/edit`);
+    expect(live.status()).toBe(200);
     const settings = (await live.json()) as { timeLimitMinutes: number; passMark: number };
-    assert.deepEqual(
+    expect(
       { timeLimitMinutes: settings.timeLimitMinutes, passMark: settings.passMark },
-      { timeLimitMinutes: 25, passMark: 70 },
       'the exam went live with the settings on screen',
-    );
-    await page.getByText('Unpublish to edit questions').waitFor();
-    assert.equal(await page.getByRole('button', { name: /^Edit question/ }).count(), 0);
+    ).toEqual({ timeLimitMinutes: 25, passMark: 70 });
+    await expect(page.getByText('Unpublish to edit questions')).toBeVisible();
+    await expect(page.getByRole('button', { name: /^Edit question/ })).toHaveCount(0);
     await expectAccessible(page, 'the published exam');
     await screenshot(page, 'instructor-published');
 
@@ -267,24 +268,24 @@ describe('an instructor writes, publishes and follows an exam', () => {
         void dialog.accept();
       });
     });
-    await page.goto(`${server.url}/authoring`);
-    assert.equal(await asked, 'beforeunload');
+    await page.goto(`${assay.url}/authoring`);
+    expect(await asked).toBe('beforeunload');
     const row = page.getByRole('row', { name: new RegExp(examTitle) });
-    await row.getByText('Published').waitFor();
-    await row.getByRole('cell', { name: '3', exact: true }).waitFor();
+    await expect(row.getByText('Published')).toBeVisible();
+    await expect(row.getByRole('cell', { name: '3', exact: true })).toBeVisible();
     await expectAccessible(page, 'My exams');
     await screenshot(page, 'instructor-my-exams');
   });
 
-  it('lets a learner who signs up take the published exam', async () => {
+  test('lets a learner who signs up take the published exam', async ({ assay }) => {
     const { page } = student;
-    await page.goto(`${server.url}/exams/${examId}`);
-    await page.getByRole('heading', { level: 1, name: examTitle }).waitFor();
+    await page.goto(`${assay.url}/exams/${examId}`);
+    await expect(page.getByRole('heading', { level: 1, name: examTitle })).toBeVisible();
     await page.getByRole('button', { name: 'Create an account' }).click();
     await fillSignUp(page, learner);
-    await page.waitForURL(`${server.url}/exams/${examId}`);
+    await expect(page).toHaveURL(`${assay.url}/exams/${examId}`);
     await page.getByRole('button', { name: 'Start exam' }).click();
-    await page.waitForURL(/\/attempts\/[0-9a-f-]{36}$/);
+    await expect(page).toHaveURL(/\/attempts\/[0-9a-f-]{36}$/);
 
     const answers: Record<string, () => Promise<void>> = {
       'typeof null': () => page.getByRole('radio', { name: '"object"' }).check(),
@@ -297,8 +298,8 @@ describe('an instructor writes, publishes and follows an exam', () => {
     for (let i = 0; i < 3; i++) {
       const text = (await page.locator('#question-text').textContent()) ?? '';
       const answer = Object.entries(answers).find(([key]) => text.includes(key));
-      assert.ok(answer, `an answer for "${text}"`);
-      await answer[1]();
+      expect(answer, `an answer for "${text}"`).toBeTruthy();
+      await answer![1]();
       await page.getByRole('button', { name: i < 2 ? 'Next' : 'Review answers' }).click();
     }
     await page.getByRole('button', { name: 'Submit exam' }).click();
@@ -306,18 +307,15 @@ describe('an instructor writes, publishes and follows an exam', () => {
     if (await confirm.isVisible().catch(() => false)) {
       await confirm.getByRole('button', { name: /^Submit/ }).click();
     }
-    await page.waitForURL(/\/attempts\/[0-9a-f-]{36}\/result$/);
-    await page
-      .getByText(/passed/i)
-      .first()
-      .waitFor();
+    await expect(page).toHaveURL(/\/attempts\/[0-9a-f-]{36}\/result$/);
+    await expect(page.getByText(/passed/i).first()).toBeVisible();
   });
 
-  it('lets the learner try again and miss the pass mark', async () => {
+  test('lets the learner try again and miss the pass mark', async ({ assay }) => {
     const { page } = student;
-    await page.goto(`${server.url}/exams/${examId}`);
+    await page.goto(`${assay.url}/exams/${examId}`);
     await page.getByRole('button', { name: /^Start/ }).click();
-    await page.waitForURL(/\/attempts\/[0-9a-f-]{36}$/);
+    await expect(page).toHaveURL(/\/attempts\/[0-9a-f-]{36}$/);
     // Every answer wrong: 0 of 3, under the pass mark of 70 %.
     const wrong: Record<string, () => Promise<void>> = {
       'typeof null': () => page.getByRole('radio', { name: '"null"' }).check(),
@@ -327,8 +325,8 @@ describe('an instructor writes, publishes and follows an exam', () => {
     for (let i = 0; i < 3; i++) {
       const text = (await page.locator('#question-text').textContent()) ?? '';
       const answer = Object.entries(wrong).find(([key]) => text.includes(key));
-      assert.ok(answer, `an answer for "${text}"`);
-      await answer[1]();
+      expect(answer, `an answer for "${text}"`).toBeTruthy();
+      await answer![1]();
       await page.getByRole('button', { name: i < 2 ? 'Next' : 'Review answers' }).click();
     }
     await page.getByRole('button', { name: 'Submit exam' }).click();
@@ -336,52 +334,53 @@ describe('an instructor writes, publishes and follows an exam', () => {
     if (await confirm.isVisible().catch(() => false)) {
       await confirm.getByRole('button', { name: /^Submit/ }).click();
     }
-    await page.waitForURL(/\/attempts\/[0-9a-f-]{36}\/result$/);
-    await page.getByText('Not passed', { exact: true }).first().waitFor();
+    await expect(page).toHaveURL(/\/attempts\/[0-9a-f-]{36}\/result$/);
+    await expect(page.getByText('Not passed', { exact: true }).first()).toBeVisible();
   });
 
-  it("shows the instructor the learner's attempts, in the learner's words", async () => {
+  test("shows the instructor the learner's attempts, in the learner's words", async ({ assay }) => {
     const { page } = teacher;
-    await page.goto(`${server.url}/authoring/${examId}/attempts`);
-    await page.getByRole('heading', { level: 1, name: /Attempts/ }).waitFor();
+    await page.goto(`${assay.url}/authoring/${examId}/attempts`);
+    await expect(page.getByRole('heading', { level: 1, name: /Attempts/ })).toBeVisible();
     const rows = page.getByRole('row', { name: new RegExp(learner.displayName) });
     const passed = rows.filter({ hasText: '3 / 3' });
-    await passed.getByText('Passed', { exact: true }).waitFor();
+    await expect(passed.getByText('Passed', { exact: true })).toBeVisible();
     // The learner read "Not passed"; the instructor reads the same words.
     const missed = rows.filter({ hasText: '0 / 3' });
-    await missed.getByText('Not passed', { exact: true }).waitFor();
-    assert.equal(await page.getByText(/\bfailed\b/i).count(), 0);
+    await expect(missed.getByText('Not passed', { exact: true })).toBeVisible();
+    await expect(page.getByText(/\bfailed\b/i)).toHaveCount(0);
     await expectAccessible(page, 'the attempts at the exam');
     await screenshot(page, 'instructor-attempts');
 
     // "My exams" counts it.
-    await page.goto(`${server.url}/authoring`);
-    await page
-      .getByRole('row', { name: new RegExp(examTitle) })
-      .getByRole('link', { name: `2 attempts at ${examTitle}` })
-      .waitFor();
-    assert.deepEqual(unexpectedProblems(teacher.problems), []);
+    await page.goto(`${assay.url}/authoring`);
+    await expect(
+      page
+        .getByRole('row', { name: new RegExp(examTitle) })
+        .getByRole('link', { name: `2 attempts at ${examTitle}` }),
+    ).toBeVisible();
+    expect(unexpectedProblems(teacher.problems)).toEqual([]);
   });
 
-  it('keeps a learner out of the authoring pages and the authoring API', async () => {
+  test('keeps a learner out of the authoring pages and the authoring API', async ({ assay }) => {
     const { page } = student;
-    assert.ok(!(await accountMenuItems(page, learner)).includes('My exams'));
+    expect(await accountMenuItems(page, learner)).not.toContain('My exams');
 
-    await page.goto(`${server.url}/authoring/${examId}`);
-    await page
-      .getByRole('heading', { level: 1, name: "You don't have access to this page" })
-      .waitFor();
-    assert.equal(new URL(page.url()).pathname, `/authoring/${examId}`);
-    assert.equal(await page.getByText(examTitle).count(), 0);
+    await page.goto(`${assay.url}/authoring/${examId}`);
+    await expect(
+      page.getByRole('heading', { level: 1, name: "You don't have access to this page" }),
+    ).toBeVisible();
+    await expect(page).toHaveURL((url) => url.pathname === `/authoring/${examId}`);
+    await expect(page.getByText(examTitle)).toHaveCount(0);
     await expectAccessible(page, 'the no-access page');
     await screenshot(page, 'learner-no-access');
 
     const api = page.context().request;
-    const mine = await api.get(`${server.url}/api/my/exams`);
-    assert.equal(mine.status(), 403);
-    assert.equal(((await mine.json()) as { code: string }).code, 'insufficient_permission');
-    const edit = await api.get(`${server.url}/api/exams/${examId}/edit`);
-    assert.equal(edit.status(), 403);
-    assert.deepEqual(unexpectedProblems(student.problems), []);
+    const mine = await api.get(`${assay.url}/api/my/exams`);
+    expect(mine.status()).toBe(403);
+    expect(((await mine.json()) as { code: string }).code).toBe('insufficient_permission');
+    const edit = await api.get(`${assay.url}/api/exams/${examId}/edit`);
+    expect(edit.status()).toBe(403);
+    expect(unexpectedProblems(student.problems)).toEqual([]);
   });
 });

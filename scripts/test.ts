@@ -6,7 +6,7 @@
 // throw-away cluster is started on loopback when PostgreSQL's binaries are installed; under CI a
 // missing PostgreSQL is a failure, elsewhere those tests are skipped with a warning.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -30,9 +30,25 @@ interface StageResult extends Counts {
 type Parser = (output: string) => Counts;
 
 // A test that hangs (a server that never answers, a lock never released) fails instead of
-// holding the whole run until CI's limit.
+// holding the whole run until CI's limit. The browser journeys' limit is in e2e/playwright.config.ts.
 const serverTestTimeout = '--test-timeout=120000';
-const browserTestTimeout = '--test-timeout=300000';
+
+const reports = mkdtempSync(join(tmpdir(), 'assay-test-reports-'));
+let reportCount = 0;
+/** A fresh path for one runner's report. */
+function reportFile(): string {
+  reportCount += 1;
+  return join(reports, `report-${String(reportCount)}.json`);
+}
+
+/** The report a runner wrote, or nothing when it ended before writing one. */
+function readReport(file: string): unknown {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
 
 const serverTestFiles = [
   'packages/contracts/src/**/*.spec.ts',
@@ -64,6 +80,25 @@ function vitestCounts(output: string): Counts {
 }
 
 const noCounts: Parser = () => ({ passed: 0, failed: 0, skipped: 0 });
+
+/** Playwright's JSON report: its stats, and the errors outside any test (a fixture's teardown). */
+function playwrightCounts(report: string): Parser {
+  return () => {
+    const result = readReport(report) as
+      | {
+          stats: { expected: number; unexpected: number; flaky: number; skipped: number };
+          errors: unknown[];
+        }
+      | undefined;
+    if (!result) return { passed: 0, failed: 0, skipped: 0 };
+    const { expected, unexpected, flaky, skipped } = result.stats;
+    return {
+      passed: expected + flaky,
+      failed: unexpected + result.errors.length,
+      skipped,
+    };
+  };
+}
 
 // The production build, like lint, allows no warnings: one that prints on every build stops being
 // read, and the next real one goes unseen.
@@ -183,15 +218,24 @@ const stages: Record<string, () => Promise<StageResult[]>> = {
   build: async () => [
     await run('web build', 'npm', ['run', 'build', '--workspace', 'apps/web'], {}, buildWarnings),
   ],
-  e2e: async () => [
-    await run(
-      'browser journeys',
-      node,
-      ['--test', browserTestTimeout, 'e2e/**/*.test.ts'],
-      {},
-      nodeTestCounts,
-    ),
-  ],
+  e2e: async () => {
+    const report = reportFile();
+    return [
+      await run(
+        'browser journeys',
+        node,
+        [
+          'node_modules/@playwright/test/cli.js',
+          'test',
+          '--config',
+          'e2e/playwright.config.ts',
+          '--reporter=list,json',
+        ],
+        { PLAYWRIGHT_JSON_OUTPUT_FILE: report },
+        playwrightCounts(report),
+      ),
+    ];
+  },
 };
 
 const requested = process.argv.slice(2);
@@ -229,4 +273,5 @@ const total = results.reduce(
   { passed: 0, failed: 0, skipped: 0 },
 );
 console.log(`tests: ${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);
+rmSync(reports, { recursive: true, force: true });
 process.exit(results.every((r) => r.ok) ? 0 : 1);

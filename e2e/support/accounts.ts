@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Page } from 'playwright-core';
+import { expect, type Page } from '@playwright/test';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -73,7 +73,7 @@ export async function createUser(
 
 /** Fills the embedded provider's sign-in form (the page must be showing it). */
 export async function fillSignIn(page: Page, account: Account): Promise<void> {
-  await page.getByRole('heading', { level: 1, name: 'Sign in to Assay' }).waitFor();
+  await expect(page.getByRole('heading', { level: 1, name: 'Sign in to Assay' })).toBeVisible();
   await page.getByLabel('Username or email').fill(account.username);
   await page.getByLabel('Password', { exact: true }).fill(account.password);
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
@@ -81,7 +81,9 @@ export async function fillSignIn(page: Page, account: Account): Promise<void> {
 
 /** Fills the "Create account" form (the page must be showing it). */
 export async function fillSignUp(page: Page, account: Account): Promise<void> {
-  await page.getByRole('heading', { level: 1, name: 'Create your Assay account' }).waitFor();
+  await expect(
+    page.getByRole('heading', { level: 1, name: 'Create your Assay account' }),
+  ).toBeVisible();
   await page.getByLabel('Username', { exact: true }).fill(account.username);
   await page.getByLabel('Email', { exact: true }).fill(account.email);
   await page.getByLabel('Display name', { exact: true }).fill(account.displayName);
@@ -94,10 +96,10 @@ export async function accountMenuItems(page: Page, account: Account): Promise<st
   const button = page.getByRole('banner').getByRole('button', { name: account.displayName });
   await button.focus();
   await page.keyboard.press('Enter');
-  await page.getByRole('menuitem').first().waitFor();
+  await expect(page.getByRole('menuitem').first()).toBeVisible();
   const items = await page.getByRole('menuitem').allTextContents();
   await page.keyboard.press('Escape');
-  await page.getByRole('menu').waitFor({ state: 'detached' });
+  await expect(page.getByRole('menu')).not.toBeAttached();
   return items.map((item) => item.trim());
 }
 

@@ -1,11 +1,10 @@
-// Debian's Chromium driven by playwright-core, with what every journey checks: console errors,
-// uncaught exceptions, failed requests, axe-core accessibility results and screenshots.
-import assert from 'node:assert/strict';
+// What every journey checks in the page: console errors, uncaught exceptions, failed requests,
+// axe-core accessibility results, and screenshots of what a person sees.
 import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
+import { expect, type Browser, type BrowserContextOptions, type Page } from '@playwright/test';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 export const screenshotDir = join(root, 'test-results', 'screenshots');
@@ -14,19 +13,16 @@ const axeSource = readFileSync(
   'utf8',
 );
 
-export async function launchBrowser(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
+/** Collects the page's console errors, uncaught exceptions and failed requests from now on. */
+export function watchProblems(page: Page, problems: string[] = []): string[] {
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`console: ${message.text()}`);
   });
+  page.on('pageerror', (error) => problems.push(`exception: ${error.message}`));
+  page.on('requestfailed', (request) => {
+    problems.push(`request failed: ${request.url()} ${request.failure()?.errorText ?? ''}`);
+  });
+  return problems;
 }
 
 export interface WatchedPage {
@@ -35,21 +31,14 @@ export interface WatchedPage {
   readonly problems: string[];
 }
 
+/** A page in a context of its own, for journeys that keep a page across tests or need two. */
 export async function openPage(
   browser: Browser,
   options: BrowserContextOptions = {},
 ): Promise<WatchedPage> {
   const context = await browser.newContext(options);
   const page = await context.newPage();
-  const problems: string[] = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(`console: ${message.text()}`);
-  });
-  page.on('pageerror', (error) => problems.push(`exception: ${error.message}`));
-  page.on('requestfailed', (request) => {
-    problems.push(`request failed: ${request.url()} ${request.failure()?.errorText ?? ''}`);
-  });
-  return { page, problems };
+  return { page, problems: watchProblems(page) };
 }
 
 export interface AxeViolation {
@@ -85,7 +74,7 @@ export async function expectAccessible(page: Page, what: string): Promise<void> 
     await Promise.all(finite.map((animation) => animation.finished.catch(() => undefined)));
   });
   const violations = await seriousAccessibilityViolations(page);
-  assert.deepEqual(violations, [], `no serious or critical axe violations on ${what}`);
+  expect(violations, `no serious or critical axe violations on ${what}`).toEqual([]);
 }
 
 export async function screenshot(page: Page, name: string): Promise<void> {
