@@ -2,6 +2,9 @@
 // component tests, the production web build with its size budget, and browser journeys in
 // Chromium. `npm test -- server` (or lint, typecheck, web, build, e2e) runs a subset.
 //
+// The counts come from each runner's machine-readable report (node:test through
+// test-summary-reporter.ts, Vitest's and Playwright's JSON reports), not from their printed output.
+//
 // PostgreSQL: ASSAY_TEST_POSTGRES_URL names a server where databases may be created. Without it, a
 // throw-away cluster is started on loopback when PostgreSQL's binaries are installed; under CI a
 // missing PostgreSQL is a failure, elsewhere those tests are skipped with a warning.
@@ -11,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from './free-port.ts';
+import type { TestSummary } from './test-summary-reporter.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const node = process.execPath;
@@ -56,30 +60,36 @@ const serverTestFiles = [
   'apps/server/test/**/*.test.ts',
 ];
 
-function nodeTestCounts(output: string): Counts {
-  const count = (label: string): number => {
-    const matches = [...output.matchAll(new RegExp(`^\\S*\\s*${label} (\\d+)\\s*$`, 'gm'))];
-    return matches.reduce((sum, match) => sum + Number(match[1]), 0);
-  };
-  return { passed: count('pass'), failed: count('fail'), skipped: count('skipped') };
-}
-
-function vitestCounts(output: string): Counts {
-  const counts: Counts = { passed: 0, failed: 0, skipped: 0 };
-  // Strip ANSI colour codes before reading "Tests  1 failed | 4 passed (5)".
-  const plain = output.replace(new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g'), '');
-  for (const line of plain.matchAll(/^\s*Tests\s+(.+)\(\d+\)\s*$/gm)) {
-    for (const part of (line[1] ?? '').matchAll(/(\d+) (passed|failed|skipped)/g)) {
-      const n = Number(part[1]);
-      if (part[2] === 'passed') counts.passed += n;
-      else if (part[2] === 'failed') counts.failed += n;
-      else counts.skipped += n;
-    }
-  }
-  return counts;
-}
-
 const noCounts: Parser = () => ({ passed: 0, failed: 0, skipped: 0 });
+
+function nodeTestCounts(report: string): Parser {
+  return () => {
+    const summary = readReport(report) as TestSummary | undefined;
+    if (!summary) return { passed: 0, failed: 0, skipped: 0 };
+    // A cancelled test (its file crashed or its parent timed out) did not pass.
+    const { passed, failed, cancelled, skipped } = summary;
+    return { passed, failed: failed + cancelled, skipped };
+  };
+}
+
+/** Vitest's JSON report (the Jest-compatible shape). */
+function vitestCounts(report: string): Parser {
+  return () => {
+    const result = readReport(report) as
+      | {
+          numPassedTests: number;
+          numFailedTests: number;
+          numPendingTests: number;
+        }
+      | undefined;
+    if (!result) return { passed: 0, failed: 0, skipped: 0 };
+    return {
+      passed: result.numPassedTests,
+      failed: result.numFailedTests,
+      skipped: result.numPendingTests,
+    };
+  };
+}
 
 /** Playwright's JSON report: its stats, and the errors outside any test (a fixture's teardown). */
 function playwrightCounts(report: string): Parser {
@@ -145,6 +155,21 @@ function skipped(name: string, why: string): StageResult {
   return { name, ok: true, seconds: 0, passed: 0, failed: 0, skipped: 1 };
 }
 
+/** The server's tests under node:test: its usual output, and its counts from a report. */
+function serverTests(name: string, env: NodeJS.ProcessEnv): Promise<StageResult> {
+  const report = reportFile();
+  const args = [
+    '--test',
+    serverTestTimeout,
+    '--test-reporter=spec',
+    '--test-reporter-destination=stdout',
+    `--test-reporter=${join(root, 'scripts', 'test-summary-reporter.ts')}`,
+    `--test-reporter-destination=${report}`,
+    ...serverTestFiles,
+  ];
+  return run(name, node, args, env, nodeTestCounts(report));
+}
+
 interface Postgres {
   url: string;
   stop(): void;
@@ -178,15 +203,7 @@ const stages: Record<string, () => Promise<StageResult[]>> = {
   ],
   typecheck: async () => [await run('typecheck', 'npm', ['run', '--silent', 'typecheck'])],
   server: async () => {
-    const results = [
-      await run(
-        'server tests on SQLite',
-        node,
-        ['--test', serverTestTimeout, ...serverTestFiles],
-        { ASSAY_TEST_DB: 'sqlite' },
-        nodeTestCounts,
-      ),
-    ];
+    const results = [await serverTests('server tests on SQLite', { ASSAY_TEST_DB: 'sqlite' })];
     const postgres = await startPostgres();
     if (typeof postgres === 'string') {
       if (onCi) {
@@ -199,22 +216,36 @@ const stages: Record<string, () => Promise<StageResult[]>> = {
     }
     try {
       results.push(
-        await run(
-          'server tests on PostgreSQL',
-          node,
-          ['--test', serverTestTimeout, ...serverTestFiles],
-          { ASSAY_TEST_DB: 'postgres', ASSAY_TEST_POSTGRES_URL: postgres.url },
-          nodeTestCounts,
-        ),
+        await serverTests('server tests on PostgreSQL', {
+          ASSAY_TEST_DB: 'postgres',
+          ASSAY_TEST_POSTGRES_URL: postgres.url,
+        }),
       );
     } finally {
       postgres.stop();
     }
     return results;
   },
-  web: async () => [
-    await run('web component tests', 'npm', ['test', '--workspace', 'apps/web'], {}, vitestCounts),
-  ],
+  web: async () => {
+    const report = reportFile();
+    return [
+      await run(
+        'web component tests',
+        'npm',
+        [
+          'test',
+          '--workspace',
+          'apps/web',
+          '--',
+          '--reporters=default',
+          '--reporters=json',
+          `--output-file=${report}`,
+        ],
+        {},
+        vitestCounts(report),
+      ),
+    ];
+  },
   build: async () => [
     await run('web build', 'npm', ['run', 'build', '--workspace', 'apps/web'], {}, buildWarnings),
   ],
