@@ -43,6 +43,7 @@ describe('ExamCatalog', () => {
   });
 
   afterEach(() => {
+    vi.useRealTimers();
     http.verify();
   });
 
@@ -99,7 +100,6 @@ describe('ExamCatalog', () => {
     await search.setValue('statistics');
     http.expectNone(() => true);
     await vi.advanceTimersByTimeAsync(300);
-    vi.useRealTimers();
     http.expectOne('/api/exams?q=statistics&limit=12').flush({ items: [], nextCursor: null });
     await settle(harness);
 
