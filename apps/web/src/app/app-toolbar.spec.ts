@@ -178,11 +178,13 @@ describe('The toolbar', () => {
       await start(ada);
       const menu = await loader().getHarness(MatMenuHarness.with({ triggerText: 'Ada Lovelace' }));
 
-      await menu.clickItem({ text: 'My results' });
-      await fixture.whenStable();
+      // The page is not stable until its results have come, so the click settles after them.
+      const clicked = menu.clickItem({ text: 'My results' });
+      const results = await vi.waitFor(() => httpTesting.expectOne('/api/me/attempts?limit=20'));
 
       expect(TestBed.inject(Router).url).toBe('/me/results');
-      httpTesting.expectOne('/api/me/attempts?limit=20').flush({ items: [], nextCursor: null });
+      results.flush({ items: [], nextCursor: null });
+      await clicked;
       await fixture.whenStable();
     });
 

@@ -1,5 +1,12 @@
-import type { OnInit } from '@angular/core';
-import { ChangeDetectionStrategy, Component, inject, input, signal } from '@angular/core';
+import {
+  ChangeDetectionStrategy,
+  Component,
+  computed,
+  effect,
+  inject,
+  input,
+  resource,
+} from '@angular/core';
 import { MatAnchor, MatButton } from '@angular/material/button';
 import { MatProgressBar } from '@angular/material/progress-bar';
 import { Title } from '@angular/platform-browser';
@@ -16,8 +23,6 @@ import { LearnerApi } from '../shared/learner-api';
 import { MarkdownPipe } from '../shared/markdown';
 import { asApiError, problemMessage } from '../shared/problem';
 
-type LoadState = 'loading' | 'ready' | 'error';
-
 /** Whether the learner chose anything: a blank is not a wrong answer. */
 function answered(question: ReviewQuestion): boolean {
   return question.choices.some((choice) => choice.selected);
@@ -31,27 +36,57 @@ function answered(question: ReviewQuestion): boolean {
   styleUrl: './attempt-result.scss',
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
-export class AttemptResultPage implements OnInit {
+export class AttemptResultPage {
   readonly attemptId = input.required<string>();
 
   private readonly api = inject(LearnerApi);
   private readonly router = inject(Router);
   private readonly title = inject(Title);
 
-  protected readonly state = signal<LoadState>('loading');
-  protected readonly errorMessage = signal('');
-  protected readonly result = signal<AttemptResult | null>(null);
+  private readonly attempt = resource({
+    params: () => ({ attemptId: this.attemptId() }),
+    loader: ({ params }) => this.api.getAttempt(params.attemptId),
+  });
+  /** The attempt once it is loaded and graded; an attempt in progress leaves for the player. */
+  private readonly graded = computed(() => {
+    const attempt = this.attempt.hasValue() ? this.attempt.value() : undefined;
+    return attempt?.state !== 'in_progress' && attempt?.result ? attempt : null;
+  });
+
+  protected readonly state = computed(() => {
+    if (this.attempt.status() === 'error') return 'error';
+    return this.graded() ? 'ready' : 'loading';
+  });
+  protected readonly errorMessage = computed(() => {
+    const error = this.attempt.error();
+    if (!error) return '';
+    return asApiError(error)?.status === 404
+      ? 'This result does not exist, or it belongs to someone else.'
+      : problemMessage(error, 'The result could not be loaded.');
+  });
+  protected readonly result = computed<AttemptResult | null>(() => this.graded()?.result ?? null);
   /** "Attempt 2 of 3": which of the learner's attempts at the exam this was. */
-  protected readonly attemptNumber = signal('');
+  protected readonly attemptNumber = computed(() => {
+    const attempt = this.graded();
+    return attempt ? formatAttemptNumber(attempt.number, attempt.maxAttempts) : '';
+  });
   protected readonly percent = formatPercentage;
   protected readonly duration = formatDuration;
 
-  ngOnInit(): void {
-    void this.load();
+  constructor() {
+    effect(() => {
+      const attempt = this.attempt.hasValue() ? this.attempt.value() : undefined;
+      if (!attempt) return;
+      if (attempt.state === 'in_progress' || !attempt.result) {
+        void this.router.navigate(['/attempts', attempt.id], { replaceUrl: true });
+      } else {
+        this.title.setTitle(`Result: ${attempt.result.examTitle} · ${PRODUCT_NAME}`);
+      }
+    });
   }
 
   protected retry(): void {
-    void this.load();
+    this.attempt.reload();
   }
 
   protected questionVerdict(question: ReviewQuestion): string {
@@ -67,27 +102,5 @@ export class AttemptResultPage implements OnInit {
     if (choice.selected) notes.push('Your answer');
     if (choice.correct === true) notes.push('Correct answer');
     return notes;
-  }
-
-  private async load(): Promise<void> {
-    this.state.set('loading');
-    try {
-      const attempt = await this.api.getAttempt(this.attemptId());
-      if (attempt.state === 'in_progress' || !attempt.result) {
-        await this.router.navigate(['/attempts', attempt.id], { replaceUrl: true });
-        return;
-      }
-      this.result.set(attempt.result);
-      this.attemptNumber.set(formatAttemptNumber(attempt.number, attempt.maxAttempts));
-      this.title.setTitle(`Result: ${attempt.result.examTitle} · ${PRODUCT_NAME}`);
-      this.state.set('ready');
-    } catch (error) {
-      this.errorMessage.set(
-        asApiError(error)?.status === 404
-          ? 'This result does not exist, or it belongs to someone else.'
-          : problemMessage(error, 'The result could not be loaded.'),
-      );
-      this.state.set('error');
-    }
   }
 }

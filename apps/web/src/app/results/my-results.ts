@@ -1,5 +1,12 @@
-import type { OnInit } from '@angular/core';
-import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/core';
+import {
+  ChangeDetectionStrategy,
+  Component,
+  computed,
+  inject,
+  linkedSignal,
+  resource,
+  signal,
+} from '@angular/core';
 import { MatAnchor, MatButton } from '@angular/material/button';
 import { MatProgressBar } from '@angular/material/progress-bar';
 import {
@@ -22,8 +29,6 @@ import { LearnerApi } from '../shared/learner-api';
 import { problemMessage } from '../shared/problem';
 
 const PAGE_SIZE = EXAM_LIMITS.pageSizeDefault;
-
-type LoadState = 'loading' | 'ready' | 'error';
 
 /** The learner's attempts, newest first, with a link to each result (or back into the exam). */
 @Component({
@@ -49,24 +54,47 @@ type LoadState = 'loading' | 'ready' | 'error';
   styleUrl: './my-results.scss',
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
-export class MyResults implements OnInit {
+export class MyResults {
   private readonly api = inject(LearnerApi);
 
+  private readonly firstPage = resource({
+    loader: () => this.api.myAttempts({ limit: PAGE_SIZE }),
+  });
+  private readonly firstPageValue = computed(() =>
+    this.firstPage.hasValue() ? this.firstPage.value() : undefined,
+  );
+  /** Rows of the pages after the first, shown by "Show older results"; reset with the first. */
+  private readonly olderRows = linkedSignal<unknown, readonly MyAttemptRow[]>({
+    source: this.firstPageValue,
+    computation: () => [],
+  });
+  private readonly loadMoreError = linkedSignal<unknown, string | null>({
+    source: this.firstPageValue,
+    computation: () => null,
+  });
+
   protected readonly columns = ['exam', 'date', 'score', 'result', 'action'];
-  protected readonly state = signal<LoadState>('loading');
-  protected readonly errorMessage = signal('');
-  protected readonly rows = signal<readonly MyAttemptRow[]>([]);
-  protected readonly nextCursor = signal<string | null>(null);
+  protected readonly state = computed(() => {
+    if (this.loadMoreError() !== null || this.firstPage.status() === 'error') return 'error';
+    return this.firstPage.isLoading() ? 'loading' : 'ready';
+  });
+  protected readonly errorMessage = computed(
+    () =>
+      this.loadMoreError() ??
+      problemMessage(this.firstPage.error(), 'Your results could not be loaded.'),
+  );
+  protected readonly rows = computed(() => [
+    ...(this.firstPageValue()?.items ?? []),
+    ...this.olderRows(),
+  ]);
+  protected readonly nextCursor = linkedSignal(() => this.firstPageValue()?.nextCursor ?? null);
   protected readonly loadingMore = signal(false);
   protected readonly percent = formatPercentage;
   protected readonly attemptNumber = formatAttemptNumber;
 
-  ngOnInit(): void {
-    void this.load();
-  }
-
   protected retry(): void {
-    void this.load();
+    this.loadMoreError.set(null);
+    this.firstPage.reload();
   }
 
   protected async loadMore(): Promise<void> {
@@ -75,11 +103,10 @@ export class MyResults implements OnInit {
     this.loadingMore.set(true);
     try {
       const page = await this.api.myAttempts({ cursor, limit: PAGE_SIZE });
-      this.rows.update((rows) => [...rows, ...page.items]);
+      this.olderRows.update((rows) => [...rows, ...page.items]);
       this.nextCursor.set(page.nextCursor);
     } catch (error) {
-      this.errorMessage.set(problemMessage(error, 'More results could not be loaded.'));
-      this.state.set('error');
+      this.loadMoreError.set(problemMessage(error, 'More results could not be loaded.'));
     } finally {
       this.loadingMore.set(false);
     }
@@ -88,18 +115,5 @@ export class MyResults implements OnInit {
   protected outcome(row: MyAttemptRow): string {
     if (row.state === 'in_progress') return 'In progress';
     return row.passed ? 'Passed' : 'Not passed';
-  }
-
-  private async load(): Promise<void> {
-    this.state.set('loading');
-    try {
-      const page = await this.api.myAttempts({ limit: PAGE_SIZE });
-      this.rows.set(page.items);
-      this.nextCursor.set(page.nextCursor);
-      this.state.set('ready');
-    } catch (error) {
-      this.errorMessage.set(problemMessage(error, 'Your results could not be loaded.'));
-      this.state.set('error');
-    }
   }
 }
