@@ -5,7 +5,7 @@ import type { AttemptView, CreateExamBody, Exam } from '@assay/contracts';
 import { createExamLookup } from '../exams/index.ts';
 import { ExamsRepository, type ExamsDatabase } from '../exams/exams.repository.ts';
 import { ExamsService } from '../exams/exams.service.ts';
-import { ManualClock, createExamsTestDatabase } from '../exams/testing/exams-test-database.ts';
+import { ManualClock, createExamsTestDatabase } from '../../test/support/exams-database.ts';
 import { AttemptsRepository } from './attempts.repository.ts';
 import { AttemptsService } from './attempts.service.ts';
 import { testPrincipal } from '../../test/support/principal.ts';

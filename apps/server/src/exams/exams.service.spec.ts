@@ -6,7 +6,7 @@ import { findPublishProblems } from './exam-rules.ts';
 import { ExamsRepository, type ExamsDatabase } from './exams.repository.ts';
 import { ExamsService } from './exams.service.ts';
 import { SAMPLE_EXAMS, seedSampleExams } from './sample-exams.ts';
-import { ManualClock, createExamsTestDatabase } from './testing/exams-test-database.ts';
+import { ManualClock, createExamsTestDatabase } from '../../test/support/exams-database.ts';
 import { testPrincipal } from '../../test/support/principal.ts';
 
 const issuer = 'http://localhost:3000/oidc';

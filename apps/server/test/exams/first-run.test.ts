@@ -6,7 +6,12 @@ import { SAMPLE_EXAMS, seedSampleExams } from '../../src/exams/sample-exams.ts';
 import { fixtureWebDist } from '../support/app.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { startScript } from '../support/processes.ts';
-import { assertNoAnswerKey, expectJson, startExamsHttp, type ExamsHttp } from './fixture.ts';
+import {
+  assertNoAnswerKey,
+  expectJson,
+  startExamsHttp,
+  type ExamsHttp,
+} from '../support/exam-fixture.ts';
 
 /** Runs server.ts until it listens, asks for the catalog, and stops it. */
 async function catalogAfterStart(

@@ -15,10 +15,7 @@ import { AttemptsService } from '../../src/attempts/attempts.service.ts';
 import { ExamsRepository, type ExamsDatabase } from '../../src/exams/exams.repository.ts';
 import { ExamsService } from '../../src/exams/exams.service.ts';
 import { createExamLookup } from '../../src/exams/index.ts';
-import {
-  ManualClock,
-  createExamsTestDatabase,
-} from '../../src/exams/testing/exams-test-database.ts';
+import { ManualClock, createExamsTestDatabase } from '../support/exams-database.ts';
 import { testPrincipal } from '../support/principal.ts';
 
 /*

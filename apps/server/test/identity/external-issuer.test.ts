@@ -10,13 +10,13 @@ import { exportJWK, generateKeyPair } from 'jose';
 
 import { freePort } from '../../../../scripts/free-port.ts';
 import { LogCapture } from '../support/app.ts';
-import { Browser, startListeningApp, type ListeningApp } from './browser.ts';
+import { Browser, startListeningApp, type ListeningApp } from './support/browser.ts';
 import {
   ALL,
   API_AUDIENCE,
   startExternalProvider,
   type ExternalProviderOptions,
-} from './external-provider.ts';
+} from './support/external-provider.ts';
 
 describe('external identity provider (OIDC_ISSUER set)', () => {
   let external: Awaited<ReturnType<typeof startExternalProvider>>;

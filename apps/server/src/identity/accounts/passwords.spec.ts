@@ -8,7 +8,7 @@ import {
   parsePasswordHash,
   verifyPassword,
 } from './passwords.ts';
-import { recordArgon2 } from '../testing/argon2-calls.ts';
+import { recordArgon2 } from '../../../test/identity/support/argon2-calls.ts';
 
 describe('passwords', () => {
   it('stores a standard argon2id PHC string at OWASP parameters', async () => {

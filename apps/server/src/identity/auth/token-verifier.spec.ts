@@ -15,7 +15,10 @@ import {
   TokenVerifierUnavailableError,
 } from './token-verifier.ts';
 import type { AccessTokenVerifierOptions, VerifiedAccessToken } from './token-verifier.ts';
-import { malformedTokenCases, signCompact } from '../testing/malformed-tokens.ts';
+import {
+  malformedTokenCases,
+  signCompact,
+} from '../../../test/identity/support/malformed-tokens.ts';
 
 const ISSUER = 'http://localhost:3000/oidc';
 const AUDIENCE = 'http://localhost:3000/api';

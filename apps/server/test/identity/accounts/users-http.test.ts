@@ -11,10 +11,10 @@ import type { ProblemDetails, UserPage, UserSummary } from '@assay/contracts';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { decodeJwt } from 'jose';
 
-import type { App } from '../../src/app.ts';
-import { encodeCursor } from '../../src/platform/page-cursor.ts';
-import { SealedBox } from '../../src/identity/session/sealed-box.ts';
-import { createTestApp, storedSecret, type TestApp } from '../support/app.ts';
+import type { App } from '../../../src/app.ts';
+import { encodeCursor } from '../../../src/platform/page-cursor.ts';
+import { SealedBox } from '../../../src/identity/session/sealed-box.ts';
+import { createTestApp, storedSecret, type TestApp } from '../../support/app.ts';
 import {
   accessTokenFor,
   bearer,
@@ -22,7 +22,7 @@ import {
   machineTokenFor,
   TEST_PASSWORD,
   type TestAccount,
-} from '../support/auth.ts';
+} from '../../support/auth.ts';
 import {
   authorizationCodeTokens,
   Browser,
@@ -31,7 +31,7 @@ import {
   signIn,
   startListeningApp,
   type ListeningApp,
-} from './browser.ts';
+} from '../support/browser.ts';
 
 const unknownId = '00000000-0000-4000-8000-000000000000';
 const SUMMARY_KEYS = ['createdAt', 'disabled', 'displayName', 'email', 'id', 'role', 'username'];

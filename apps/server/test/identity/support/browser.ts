@@ -5,8 +5,13 @@
  */
 import assert from 'node:assert/strict';
 
-import { freePort } from '../../../../scripts/free-port.ts';
-import { createTestApp, storedSecret, type TestApp, type TestAppOptions } from '../support/app.ts';
+import { freePort } from '../../../../../scripts/free-port.ts';
+import {
+  createTestApp,
+  storedSecret,
+  type TestApp,
+  type TestAppOptions,
+} from '../../support/app.ts';
 
 /** A test app listening on 127.0.0.1 with a PUBLIC_URL that matches. */
 export interface ListeningApp extends TestApp {

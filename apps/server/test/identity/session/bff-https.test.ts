@@ -8,8 +8,8 @@ import { after, before, describe, it } from 'node:test';
 
 import type { LightMyRequestResponse } from 'fastify';
 
-import { createTestApp, type TestApp } from '../support/app.ts';
-import { createAccount, TEST_PASSWORD } from '../support/auth.ts';
+import { createTestApp, type TestApp } from '../../support/app.ts';
+import { createAccount, TEST_PASSWORD } from '../../support/auth.ts';
 
 const PUBLIC_URL = 'https://assay.example';
 

@@ -7,8 +7,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
-import { LogCapture } from '../support/app.ts';
-import { Browser, signIn, signUp, startListeningApp, type ListeningApp } from './browser.ts';
+import { LogCapture } from '../../support/app.ts';
+import {
+  Browser,
+  signIn,
+  signUp,
+  startListeningApp,
+  type ListeningApp,
+} from '../support/browser.ts';
 
 const grace = {
   username: 'grace',

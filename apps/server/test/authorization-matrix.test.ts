@@ -12,7 +12,7 @@ import {
   startAttempt,
   startExamsHttp,
   type ExamsHttp,
-} from './fixture.ts';
+} from './support/exam-fixture.ts';
 
 /** What a cell's request works on: made fresh for every cell, by the author and the learner. */
 interface Scene {

@@ -10,7 +10,7 @@ import {
   signUp,
   startListeningApp,
   type ListeningApp,
-} from './browser.ts';
+} from '../support/browser.ts';
 
 describe('web app sign-up → sign-in → BFF session → API → sign-out, over real HTTP', () => {
   let server: ListeningApp;

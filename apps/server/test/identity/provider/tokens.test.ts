@@ -6,9 +6,9 @@ import { isDeepStrictEqual } from 'node:util';
 import type { ProblemDetails } from '@assay/contracts';
 import { SignJWT, decodeJwt, decodeProtectedHeader, exportJWK, generateKeyPair } from 'jose';
 
-import { malformedTokenCases, signCompact } from '../../src/identity/testing/malformed-tokens.ts';
-import { createTestApp, LogCapture } from '../support/app.ts';
-import { accessTokenFor, createAccount, TEST_PASSWORD } from '../support/auth.ts';
+import { malformedTokenCases, signCompact } from '../support/malformed-tokens.ts';
+import { createTestApp, LogCapture } from '../../support/app.ts';
+import { accessTokenFor, createAccount, TEST_PASSWORD } from '../../support/auth.ts';
 import {
   authorizationCodeTokens,
   Browser,
@@ -16,7 +16,7 @@ import {
   signIn,
   startListeningApp,
   type ListeningApp,
-} from './browser.ts';
+} from '../support/browser.ts';
 
 describe('tokens from the embedded provider, over real HTTP', () => {
   let server: ListeningApp;
@@ -163,7 +163,7 @@ describe('tokens from the embedded provider, over real HTTP', () => {
       assert.equal(user.status, 401);
       assert.equal(((await user.json()) as ProblemDetails).code, 'session_missing');
       // And signing in again says so, but only to someone who knows the password.
-      const { uid } = await import('./browser.ts').then((m) => m.openSignInPage(browser));
+      const { uid } = await import('../support/browser.ts').then((m) => m.openSignInPage(browser));
       const right = await browser.postJson(`/interaction/${uid}/login`, {
         login: account.username,
         password: TEST_PASSWORD,
@@ -388,7 +388,7 @@ describe('tokens from the embedded provider, over real HTTP', () => {
     it('after 5 failures for an account: 429 with Retry-After, even with the right password', async () => {
       const account = await createAccount(server.app);
       const browser = new Browser(server.baseUrl);
-      const { uid } = await import('./browser.ts').then((m) => m.openSignInPage(browser));
+      const { uid } = await import('../support/browser.ts').then((m) => m.openSignInPage(browser));
       const attempt = (password: string) =>
         browser.postJson(`/interaction/${uid}/login`, { login: account.username, password });
       for (let i = 0; i < 5; i++) assert.equal((await attempt('wrong password 123')).status, 401);

@@ -9,10 +9,14 @@ import { after, before, describe, it } from 'node:test';
 
 import { decodeJwt } from 'jose';
 
-import { createIdentityProvider } from '../../src/identity/provider/provider.ts';
-import { storedSecret } from '../support/app.ts';
-import { createAccount, TEST_PASSWORD } from '../support/auth.ts';
-import { authorizationCodeTokens, startListeningApp, type ListeningApp } from './browser.ts';
+import { createIdentityProvider } from '../../../src/identity/provider/provider.ts';
+import { storedSecret } from '../../support/app.ts';
+import { createAccount, TEST_PASSWORD } from '../../support/auth.ts';
+import {
+  authorizationCodeTokens,
+  startListeningApp,
+  type ListeningApp,
+} from '../support/browser.ts';
 
 const FIFTEEN_MINUTES = 15 * 60;
 

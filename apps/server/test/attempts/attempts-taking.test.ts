@@ -20,7 +20,7 @@ import {
   startExamsHttp,
   type Caller,
   type ExamsHttp,
-} from './fixture.ts';
+} from '../support/exam-fixture.ts';
 
 const minute = 60_000;
 /** The server's grace after a deadline (attempts/deadline.ts). */

@@ -1,6 +1,6 @@
-import type { TestApp } from '../support/app.ts';
-import { accessTokenFor, bearer, createAccount, machineTokenFor } from '../support/auth.ts';
-import type { Caller } from './fixture.ts';
+import type { TestApp } from './app.ts';
+import { accessTokenFor, bearer, createAccount, machineTokenFor } from './auth.ts';
+import type { Caller } from './exam-fixture.ts';
 
 /** Real access tokens (signed by the app's embedded provider key) for every test caller. */
 export async function createCallers(

@@ -7,8 +7,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
-import { createTestApp, type TestApp } from '../support/app.ts';
-import { Browser, signUp, startListeningApp, type ListeningApp } from './browser.ts';
+import { createTestApp, type TestApp } from '../../support/app.ts';
+import { Browser, signUp, startListeningApp, type ListeningApp } from '../support/browser.ts';
 
 describe('web session refresh across two instances', () => {
   let first: ListeningApp;

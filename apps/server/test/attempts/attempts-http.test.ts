@@ -20,7 +20,7 @@ import {
   startAttempt,
   startExamsHttp,
   type ExamsHttp,
-} from './fixture.ts';
+} from '../support/exam-fixture.ts';
 
 const unknownId = '00000000-0000-4000-8000-000000000000';
 const minute = 60_000;

@@ -1,9 +1,9 @@
 import type { Kysely } from 'kysely';
-import { parseDatabaseUrl } from '../../config.ts';
-import type { Database } from '../../platform/database-schema.ts';
-import { createDatabase } from '../../platform/db.ts';
-import { migrateToLatest } from '../../platform/migrations.ts';
-import { createTestDatabase } from '../../../test/support/database.ts';
+import { parseDatabaseUrl } from '../../src/config.ts';
+import type { Database } from '../../src/platform/database-schema.ts';
+import { createDatabase } from '../../src/platform/db.ts';
+import { migrateToLatest } from '../../src/platform/migrations.ts';
+import { createTestDatabase } from './database.ts';
 
 /**
  * A fresh database migrated with the application's migrations, on the engine chosen by

@@ -9,15 +9,15 @@ import { after, before, describe, it, type TestContext } from 'node:test';
 
 import type { ProblemDetails } from '@assay/contracts';
 
-import { recordArgon2 } from '../../src/identity/testing/argon2-calls.ts';
-import { createAccount, TEST_PASSWORD } from '../support/auth.ts';
+import { recordArgon2 } from '../support/argon2-calls.ts';
+import { createAccount, TEST_PASSWORD } from '../../support/auth.ts';
 import {
   Browser,
   openSignInPage,
   signIn,
   startListeningApp,
   type ListeningApp,
-} from './browser.ts';
+} from '../support/browser.ts';
 
 function asProblem(body: unknown): ProblemDetails & { retryAfter?: number } {
   return body as ProblemDetails & { retryAfter?: number };

@@ -4,21 +4,21 @@ import { after, before, describe, it } from 'node:test';
 
 import { decodeProtectedHeader } from 'jose';
 
-import { buildApp, type App } from '../../src/app.ts';
-import { loadConfig } from '../../src/config.ts';
-import { rotateSigningKeys } from '../../src/identity/provider/signing-keys.ts';
-import { SigningKeysRepository } from '../../src/identity/provider/signing-keys.repository.ts';
-import { createDatabase } from '../../src/platform/db.ts';
-import { migrateToLatest } from '../../src/platform/migrations.ts';
+import { buildApp, type App } from '../../../src/app.ts';
+import { loadConfig } from '../../../src/config.ts';
+import { rotateSigningKeys } from '../../../src/identity/provider/signing-keys.ts';
+import { SigningKeysRepository } from '../../../src/identity/provider/signing-keys.repository.ts';
+import { createDatabase } from '../../../src/platform/db.ts';
+import { migrateToLatest } from '../../../src/platform/migrations.ts';
 import {
   generateSecretsKey,
   openSecretsKeyring,
   secretsKeyFile,
-} from '../../src/platform/secrets-key.ts';
-import { fixtureWebDist } from '../support/app.ts';
-import { createTestDatabase, testEngine, type TestDatabase } from '../support/database.ts';
-import { runScript } from '../support/processes.ts';
-import { startListeningApp, type ListeningApp } from './browser.ts';
+} from '../../../src/platform/secrets-key.ts';
+import { fixtureWebDist } from '../../support/app.ts';
+import { createTestDatabase, testEngine, type TestDatabase } from '../../support/database.ts';
+import { runScript } from '../../support/processes.ts';
+import { startListeningApp, type ListeningApp } from '../support/browser.ts';
 
 describe('signing key rotation across two instances on one database', () => {
   const reloadIntervalMs = 100;

@@ -7,8 +7,8 @@ import type {
   QuestionBody,
 } from '@assay/contracts';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
-import { ManualClock } from '../../src/exams/testing/exams-test-database.ts';
-import { createTestApp, type TestApp } from '../support/app.ts';
+import { ManualClock } from './exams-database.ts';
+import { createTestApp, type TestApp } from './app.ts';
 import { createCallers } from './callers.ts';
 
 /** Who calls in these tests. */

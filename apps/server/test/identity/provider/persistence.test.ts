@@ -12,13 +12,13 @@ import { after, before, describe, it, mock } from 'node:test';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import type { Kysely } from 'kysely';
 
-import { buildApp, type App } from '../../src/app.ts';
-import { createDatabase } from '../../src/platform/db.ts';
-import { generateSecretsKey, secretsKeyFile } from '../../src/platform/secrets-key.ts';
-import { fixtureWebDist, storedSecret } from '../support/app.ts';
-import { createAccount, TEST_PASSWORD } from '../support/auth.ts';
-import { testEngine } from '../support/database.ts';
-import { startScript, type Finished } from '../support/processes.ts';
+import { buildApp, type App } from '../../../src/app.ts';
+import { createDatabase } from '../../../src/platform/db.ts';
+import { generateSecretsKey, secretsKeyFile } from '../../../src/platform/secrets-key.ts';
+import { fixtureWebDist, storedSecret } from '../../support/app.ts';
+import { createAccount, TEST_PASSWORD } from '../../support/auth.ts';
+import { testEngine } from '../../support/database.ts';
+import { startScript, type Finished } from '../../support/processes.ts';
 import {
   authorizationCodeTokens,
   Browser,
@@ -28,7 +28,7 @@ import {
   signIn,
   startListeningApp,
   type ListeningApp,
-} from './browser.ts';
+} from '../support/browser.ts';
 
 // oidc-provider says so on the console when it falls back to a development default (keys,
 // in-memory adapter, interactions) or to one of its placeholder functions.

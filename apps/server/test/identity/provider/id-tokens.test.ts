@@ -13,8 +13,8 @@ import { after, before, describe, it } from 'node:test';
 import type { ProblemDetails } from '@assay/contracts';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWTPayload } from 'jose';
 
-import { freePort } from '../../../../scripts/free-port.ts';
-import { createTestApp, type TestApp } from '../support/app.ts';
+import { freePort } from '../../../../../scripts/free-port.ts';
+import { createTestApp, type TestApp } from '../../support/app.ts';
 
 const API_AUDIENCE = 'https://exams.example.org/api';
 const CLIENT_ID = 'assay-web';

@@ -12,7 +12,7 @@ import {
   startExamsHttp,
   type Caller,
   type ExamsHttp,
-} from './fixture.ts';
+} from '../support/exam-fixture.ts';
 
 const minute = 60_000;
 const unknownId = '00000000-0000-4000-8000-000000000000';

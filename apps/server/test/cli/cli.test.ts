@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { loadConfig } from '../src/config.ts';
-import { createDatabase } from '../src/platform/db.ts';
-import { createTestDatabase, type TestDatabase } from './support/database.ts';
-import { runScript } from './support/processes.ts';
+import { loadConfig } from '../../src/config.ts';
+import { createDatabase } from '../../src/platform/db.ts';
+import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { runScript } from '../support/processes.ts';
 
 describe('the admin command line (cli.ts)', () => {
   let database: TestDatabase;
