@@ -293,7 +293,8 @@ export interface ExternalClientConfig {
   readonly privateKey: JWK | undefined;
   /**
    * `OIDC_CLIENT_AUTH_METHOD`; unset: chosen from the issuer's discovery document
-   * (`token_endpoint_auth_methods_supported`, see `chooseTokenEndpointAuthMethod` in bff.ts).
+   * (`token_endpoint_auth_methods_supported`, see `chooseTokenEndpointAuthMethod` in
+   * identity/session/oidc-client.ts).
    */
   readonly tokenEndpointAuthMethod: TokenEndpointAuthMethod | undefined;
 }

@@ -16,7 +16,10 @@ import { openSecretsKeyring } from '../platform/secrets-key.ts';
 import { AccountsRepository } from './accounts/accounts.repository.ts';
 import { AccountsService } from './accounts/accounts.service.ts';
 import { authenticatePlugin } from './auth/authenticate.ts';
-import { Bff, inProcessFetch } from './session/bff.ts';
+import { inProcessFetch } from './session/oidc-client.ts';
+import { SessionCookies } from './session/session-cookies.ts';
+import { sessionResolver, sessionRoutes } from './session/session.routes.ts';
+import { SessionService } from './session/session.service.ts';
 import { BffSessionsRepository } from './session/bff-sessions.repository.ts';
 import { ClientsRepository } from './clients/clients.repository.ts';
 import { ClientsService, hashClientSecret } from './clients/clients.service.ts';
@@ -66,7 +69,8 @@ export interface Identity {
   readonly verifier: AccessTokenVerifier;
   readonly accounts: AccountsService;
   readonly clients: ClientsService;
-  readonly bff: Bff;
+  /** The web app's server-side sessions. */
+  readonly sessions: SessionService;
   /** The embedded provider's keys (embedded mode only). */
   readonly keys: SigningKeyRing | undefined;
   readonly embedded: EmbeddedProvider | undefined;
@@ -203,7 +207,7 @@ export const identityPlugin = fp<IdentityPluginOptions>(
       });
     }
 
-    const bff = new Bff({
+    const webSessions = new SessionService({
       publicUrl,
       issuer: identityConfig.issuer,
       audience: identityConfig.audience,
@@ -229,12 +233,16 @@ export const identityPlugin = fp<IdentityPluginOptions>(
       verifier,
       accounts,
       clients,
-      bff,
+      sessions: webSessions,
       keys,
       embedded,
     } satisfies Identity);
 
-    await app.register(authenticatePlugin, { verifier, resolveSession: bff.resolveSession });
+    const cookies = new SessionCookies(publicUrl);
+    await app.register(authenticatePlugin, {
+      verifier,
+      resolveSession: sessionResolver(webSessions, cookies),
+    });
 
     if (embedded !== undefined) {
       const provider = embedded;
@@ -248,10 +256,7 @@ export const identityPlugin = fp<IdentityPluginOptions>(
       accounts,
       externalIssuer: embedded === undefined ? identityConfig.issuer : undefined,
     });
-    await app.register((child, _options, done) => {
-      bff.routes(child);
-      done();
-    });
+    await app.register(sessionRoutes, { sessions: webSessions, cookies, publicUrl });
     await app.register(meRoutes);
 
     const housekeeping = setInterval(() => {
