@@ -74,6 +74,20 @@ export const ErrorCode: { readonly [Code in ErrorCode]: Code } = Object.freeze(
   },
 );
 
+/**
+ * The codes of a missing or refused bearer token: always 401, with a `WWW-Authenticate` header.
+ * A caller that is known but lacks a permission gets 403 `insufficient_permission` instead.
+ */
+export const BEARER_ERROR_CODES = [
+  'authorization_header_missing',
+  'invalid_header',
+  'token_expired',
+  'invalid_claims',
+] as const satisfies readonly ErrorCode[];
+
+/** One of `BEARER_ERROR_CODES`. */
+export type BearerErrorCode = (typeof BEARER_ERROR_CODES)[number];
+
 /** The URI prefix of every problem `type`: the full type is `urn:assay:problem:<code>`. */
 export const problemTypePrefix = 'urn:assay:problem:';
 

@@ -1,3 +1,4 @@
+import { BEARER_ERROR_CODES, ErrorCode } from '@assay/contracts';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { problemResponse } from './openapi.ts';
 import type { Principal } from './principal.ts';
@@ -23,9 +24,11 @@ export const invalidRequest = problemResponse(
 export function authProblems(permission: string) {
   return {
     401: problemResponse(
-      'No valid bearer token (`authorization_header_missing`, `invalid_header`, `token_expired`, `invalid_claims`)',
+      `No valid bearer token (${BEARER_ERROR_CODES.map((code) => `\`${code}\``).join(', ')})`,
     ),
-    403: problemResponse(`The token lacks \`${permission}\` (\`insufficient_permission\`)`),
+    403: problemResponse(
+      `The token lacks \`${permission}\` (\`${ErrorCode.insufficient_permission}\`)`,
+    ),
   };
 }
 

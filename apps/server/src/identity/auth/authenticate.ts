@@ -11,7 +11,7 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 
-import type { Permission } from '@assay/contracts';
+import { ErrorCode, type Permission } from '@assay/contracts';
 import type { FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import fp from 'fastify-plugin';
 
@@ -109,7 +109,7 @@ export function assertCsrf(request: FastifyRequest, csrfToken: string): void {
   const header = request.headers['x-xsrf-token'];
   if (typeof header !== 'string' || !tokensEqual(header, csrfToken)) {
     throw new DomainError(
-      'csrf_token_invalid',
+      ErrorCode.csrf_token_invalid,
       'This request needs the X-XSRF-TOKEN header with the value of the XSRF-TOKEN cookie.',
     );
   }
@@ -146,7 +146,11 @@ export const authenticatePlugin = fp<AuthenticateOptions>(
           reply.header('www-authenticate', `Bearer realm="${REALM}"`);
           return sendProblem(
             reply,
-            problemFor(request, 'session_missing', 'Your session has ended. Sign in again.'),
+            problemFor(
+              request,
+              ErrorCode.session_missing,
+              'Your session has ended. Sign in again.',
+            ),
           );
         }
         if (session !== undefined) {
@@ -172,7 +176,7 @@ export const authenticatePlugin = fp<AuthenticateOptions>(
             reply,
             problemFor(
               request,
-              'service_unavailable',
+              ErrorCode.service_unavailable,
               'Signing in is unavailable. Try again shortly.',
             ),
           );
@@ -185,7 +189,7 @@ export const authenticatePlugin = fp<AuthenticateOptions>(
           reply,
           problemFor(
             request,
-            'insufficient_permission',
+            ErrorCode.insufficient_permission,
             `This requires the '${permission}' permission.`,
             {
               extensions: { permission },

@@ -1,16 +1,10 @@
 import { hash } from 'node:crypto';
 
+import { ErrorCode, problemCatalog, type BearerErrorCode } from '@assay/contracts';
 import { createRemoteJWKSet, decodeProtectedHeader, errors, jwtVerify } from 'jose';
 import type { JWTPayload, JWTVerifyGetKey } from 'jose';
 
 import { LruMap } from '../../platform/lru-map.ts';
-
-/**
- * Stable codes for a refused bearer token, as API clients of the original tutorials know them.
- * TODO(contracts): declare these once in packages/contracts with the other error codes.
- */
-export type BearerErrorCode =
-  'authorization_header_missing' | 'invalid_header' | 'token_expired' | 'invalid_claims';
 
 /** The `error` attribute of RFC 6750 §3.1, or none when the request carried no credentials. */
 export type Rfc6750Error = 'invalid_request' | 'invalid_token';
@@ -23,7 +17,7 @@ export type Rfc6750Error = 'invalid_request' | 'invalid_token';
 export class BearerTokenError extends Error {
   readonly code: BearerErrorCode;
   readonly rfc6750Error: Rfc6750Error | undefined;
-  readonly status = 401;
+  readonly status: number;
 
   constructor(
     code: BearerErrorCode,
@@ -33,9 +27,10 @@ export class BearerTokenError extends Error {
     super(detail, { cause: options.cause });
     this.name = 'BearerTokenError';
     this.code = code;
+    this.status = problemCatalog[code].status;
     // RFC 6750 §3.1: with no authentication information at all, include no error code.
     this.rfc6750Error =
-      code === 'authorization_header_missing'
+      code === ErrorCode.authorization_header_missing
         ? undefined
         : options.malformedRequest === true
           ? 'invalid_request'
@@ -70,7 +65,7 @@ function quotable(text: string): string {
 }
 
 function malformedHeader(detail: string): BearerTokenError {
-  return new BearerTokenError('invalid_header', detail, { malformedRequest: true });
+  return new BearerTokenError(ErrorCode.invalid_header, detail, { malformedRequest: true });
 }
 
 // RFC 7235 token68: what may follow "Bearer ".
@@ -82,7 +77,10 @@ const TOKEN68 = /^[A-Za-z0-9\-._~+/]+=*$/;
  */
 export function parseAuthorizationHeader(value: string | string[] | undefined): string {
   if (value === undefined || value === '') {
-    throw new BearerTokenError('authorization_header_missing', 'Authorization header is expected');
+    throw new BearerTokenError(
+      ErrorCode.authorization_header_missing,
+      'Authorization header is expected',
+    );
   }
   if (Array.isArray(value)) {
     throw malformedHeader('Authorization header must appear only once');
@@ -302,7 +300,7 @@ export class AccessTokenVerifier {
   /** Verifies a compact JWS access token. */
   async verify(token: string): Promise<VerifiedAccessToken> {
     if (token.length > this.#options.maxTokenLength) {
-      throw new BearerTokenError('invalid_header', 'The token is too long');
+      throw new BearerTokenError(ErrorCode.invalid_header, 'The token is too long');
     }
     const nowMs = this.#options.now();
     const cache = this.#cache;
@@ -333,24 +331,30 @@ export class AccessTokenVerifier {
     try {
       header = decodeProtectedHeader(token);
     } catch (cause) {
-      throw new BearerTokenError('invalid_header', 'The token cannot be parsed', { cause });
+      throw new BearerTokenError(ErrorCode.invalid_header, 'The token cannot be parsed', { cause });
     }
     for (const name of KEY_BEARING_HEADERS) {
       if (Object.hasOwn(header, name)) {
-        throw new BearerTokenError('invalid_header', `The token header must not carry ${name}`);
+        throw new BearerTokenError(
+          ErrorCode.invalid_header,
+          `The token header must not carry ${name}`,
+        );
       }
     }
     for (const name of STRING_HEADERS) {
       if (Object.hasOwn(header, name) && typeof header[name] !== 'string') {
-        throw new BearerTokenError('invalid_header', `The token header's ${name} is not a string`);
+        throw new BearerTokenError(
+          ErrorCode.invalid_header,
+          `The token header's ${name} is not a string`,
+        );
       }
     }
     // RFC 7797 unencoded payloads are not for JWTs (§7); jose would ignore b64 outside crit.
     if (Object.hasOwn(header, 'b64')) {
-      throw new BearerTokenError('invalid_header', 'The token header must not carry b64');
+      throw new BearerTokenError(ErrorCode.invalid_header, 'The token header must not carry b64');
     }
     if (typeof header.kid === 'string' && header.kid.length > MAX_KID_LENGTH) {
-      throw new BearerTokenError('invalid_header', 'The token names an unknown key');
+      throw new BearerTokenError(ErrorCode.invalid_header, 'The token names an unknown key');
     }
     const typeOk = typeof header.typ === 'string' && this.#types.has(normalizeTyp(header.typ));
 
@@ -369,11 +373,12 @@ export class AccessTokenVerifier {
       throw mapVerificationError(error);
     }
     // Checked after the signature, so a forged token learns nothing from the answer.
-    if (!typeOk) throw new BearerTokenError('invalid_claims', 'The token is not an access token');
+    if (!typeOk)
+      throw new BearerTokenError(ErrorCode.invalid_claims, 'The token is not an access token');
     const marker = idTokenMarker(payload, audience);
     if (marker !== undefined) {
       throw new BearerTokenError(
-        'invalid_claims',
+        ErrorCode.invalid_claims,
         `The token is an ID token (${marker}), not an access token`,
       );
     }
@@ -381,17 +386,20 @@ export class AccessTokenVerifier {
     // that key, which this API does not check: taking it as a bearer token would undo the
     // binding for whoever stole it.
     if (payload['cnf'] !== undefined) {
-      throw new BearerTokenError('invalid_claims', 'The token is bound to a key (cnf)');
+      throw new BearerTokenError(ErrorCode.invalid_claims, 'The token is bound to a key (cnf)');
     }
 
     const nowSeconds = Math.floor(nowMs / 1000);
     const { sub, exp, iat } = payload;
     const clientId = payload['client_id'] ?? payload['azp'];
     if (typeof sub !== 'string' || sub === '' || typeof clientId !== 'string' || clientId === '') {
-      throw new BearerTokenError('invalid_claims', 'The token must name its subject and client');
+      throw new BearerTokenError(
+        ErrorCode.invalid_claims,
+        'The token must name its subject and client',
+      );
     }
     if (typeof exp !== 'number' || typeof iat !== 'number' || iat > nowSeconds + clockTolerance) {
-      throw new BearerTokenError('invalid_claims', 'The token was issued in the future');
+      throw new BearerTokenError(ErrorCode.invalid_claims, 'The token was issued in the future');
     }
 
     const scope = [...new Set([...stringList(payload['scope']), ...stringList(payload['scp'])])];
@@ -431,30 +439,30 @@ export class AccessTokenVerifier {
 
 function mapVerificationError(error: unknown): Error {
   if (error instanceof errors.JWTExpired) {
-    return new BearerTokenError('token_expired', 'The token has expired', { cause: error });
+    return new BearerTokenError(ErrorCode.token_expired, 'The token has expired', { cause: error });
   }
   if (error instanceof errors.JWTClaimValidationFailed) {
     const detail =
       error.claim === 'typ'
         ? 'The token is not an access token'
         : `The token's ${error.claim} claim is not acceptable`;
-    return new BearerTokenError('invalid_claims', detail, { cause: error });
+    return new BearerTokenError(ErrorCode.invalid_claims, detail, { cause: error });
   }
   if (
     error instanceof errors.JWKSNoMatchingKey ||
     error instanceof errors.JWKSMultipleMatchingKeys
   ) {
-    return new BearerTokenError('invalid_header', 'The token names an unknown key', {
+    return new BearerTokenError(ErrorCode.invalid_header, 'The token names an unknown key', {
       cause: error,
     });
   }
   if (error instanceof errors.JWSSignatureVerificationFailed) {
-    return new BearerTokenError('invalid_header', 'The token signature is invalid', {
+    return new BearerTokenError(ErrorCode.invalid_header, 'The token signature is invalid', {
       cause: error,
     });
   }
   if (error instanceof errors.JOSEAlgNotAllowed || error instanceof errors.JOSENotSupported) {
-    return new BearerTokenError('invalid_header', 'The token algorithm is not allowed', {
+    return new BearerTokenError(ErrorCode.invalid_header, 'The token algorithm is not allowed', {
       cause: error,
     });
   }
@@ -463,7 +471,9 @@ function mapVerificationError(error: unknown): Error {
     error instanceof errors.JWTInvalid ||
     error instanceof errors.JWKInvalid
   ) {
-    return new BearerTokenError('invalid_header', 'The token cannot be parsed', { cause: error });
+    return new BearerTokenError(ErrorCode.invalid_header, 'The token cannot be parsed', {
+      cause: error,
+    });
   }
   // JWKS timeout, network failure, non-200 or unparseable key set: the issuer's problem.
   return new TokenVerifierUnavailableError({ cause: error });
