@@ -5,16 +5,17 @@ import { Value } from 'typebox/value';
 
 /**
  * The environment variables Assay reads, as one schema. Every property is a variable; its
- * `description` is the README text and `expected` the phrase used when the value is bad.
- * To add a variable: add a property here, then map it in `toConfig` (and document it in the
- * README's table).
+ * `description` is the README text (Markdown), `defaultText` the README's default when the
+ * default is computed or missing, and `expected` the phrase used when the value is bad.
+ * To add a variable: add a property here, map it in `toConfig`, then run `npm run docs:config`
+ * to regenerate the README's table.
  */
 const EnvSchema = Type.Object({
   PORT: Type.Integer({
     minimum: 0,
     maximum: 65535,
     default: 3000,
-    description: 'TCP port the server listens on (0 picks a free port).',
+    description: 'TCP port the server listens on (`0` picks a free port).',
     expected: 'an integer from 0 to 65535',
   }),
   HOST: Type.String({
@@ -26,14 +27,17 @@ const EnvSchema = Type.Object({
   PUBLIC_URL: Type.Optional(
     Type.String({
       pattern: '^https?://[^\\s]+$',
-      description: 'The URL users reach Assay at (origin of the web app, base of the issuer).',
+      description:
+        'The http(s) URL users reach Assay at; a trailing slash is removed. HSTS is sent only when it is https.',
+      defaultText: '`http://localhost:${PORT}`',
       expected: 'an absolute http:// or https:// URL',
     }),
   ),
   DATABASE_URL: Type.String({
     pattern: '^(sqlite:.+|postgres(ql)?://.+)$',
     default: 'sqlite:data/assay.db',
-    description: 'The database: `sqlite:<file>` or `postgres://user:pass@host:port/db`.',
+    description:
+      '`sqlite:<file>` (relative to the working directory; the directory is created) or `postgres://user:pass@host:port/db` (`postgresql://` also accepted).',
     expected: 'sqlite:<file> or postgres://…',
     secret: true,
   }),
@@ -41,18 +45,21 @@ const EnvSchema = Type.Object({
     minimum: 1,
     maximum: 1000,
     default: 10,
-    description: 'Maximum PostgreSQL connections per server process.',
+    description: 'Maximum PostgreSQL connections per server process (1–1000).',
     expected: 'an integer from 1 to 1000',
   }),
   LOG_LEVEL: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
     default: 'info',
-    description: 'Minimum level of the JSON log lines written to stdout.',
+    description:
+      '`fatal`, `error`, `warn`, `info`, `debug`, `trace` or `silent`; JSON lines on stdout.',
     expected: 'one of fatal, error, warn, info, debug, trace, silent',
   }),
   WEB_DIST_DIR: Type.Optional(
     Type.String({
       minLength: 1,
-      description: 'Directory of the built web app that is served at `/`.',
+      description:
+        'The built web app served at `/`. If it is missing, the API still runs and `/` answers 503 `web_app_not_built`.',
+      defaultText: '`apps/web/dist/web/browser`',
       expected: 'a directory path',
     }),
   ),
@@ -60,40 +67,45 @@ const EnvSchema = Type.Object({
     minimum: 0,
     maximum: 600_000,
     default: 10_000,
-    description: 'On SIGTERM/SIGINT, how long in-flight requests may take before a forced exit.',
+    description:
+      'On SIGTERM/SIGINT, how long in-flight requests may take before a forced exit (code 1).',
     expected: 'an integer from 0 to 600000 (milliseconds)',
   }),
   TRUST_PROXY: Type.Boolean({
     default: false,
     description:
-      'Trust X-Forwarded-For/-Proto/-Host from a reverse proxy (client addresses for rate limits).',
+      '`true` behind a reverse proxy: client addresses (sign-in rate limits) and the protocol come from `X-Forwarded-For` / `-Proto`. Leave `false` when clients reach Assay directly, or they can choose their own address.',
     expected: 'true or false',
   }),
   SESSION_LIFETIME_SECONDS: Type.Integer({
     minimum: 300,
     maximum: 2_592_000,
     default: 28_800,
-    description: 'How long a web-app sign-in lasts (BFF session, refresh token), in seconds.',
+    description:
+      'How long a web-app sign-in lasts (300–2592000 s): the BFF session, the provider session and the refresh token.',
     expected: 'an integer from 300 to 2592000 (seconds)',
   }),
   OIDC_ISSUER: Type.Optional(
     Type.String({
       pattern: '^https?://[^\\s]+$',
-      description: 'An external OpenID provider to trust instead of the embedded one.',
+      description:
+        "Unset: the embedded provider at `${PUBLIC_URL}/oidc` is the issuer. Set to an external provider's issuer (exactly its `iss`, e.g. `https://tenant.eu.auth0.com/`) to trust it instead; the embedded provider and its sign-in pages are then off.",
       expected: 'an absolute http:// or https:// URL (the exact `iss` of its tokens)',
     }),
   ),
   OIDC_CLIENT_ID: Type.Optional(
     Type.String({
       minLength: 1,
-      description: "The web app's (BFF's) client id at the external issuer.",
+      description:
+        'With `OIDC_ISSUER`: the client id of Assay\'s web app (a confidential, "regular web application" client) at that provider. Required with `OIDC_ISSUER`.',
       expected: 'a client id',
     }),
   ),
   OIDC_CLIENT_SECRET: Type.Optional(
     Type.String({
       minLength: 1,
-      description: "The web app's (BFF's) client secret at the external issuer.",
+      description:
+        "With `OIDC_ISSUER`: that client's secret. Required with `OIDC_ISSUER`, unless the client uses `private_key_jwt`.",
       expected: 'a client secret',
       secret: true,
     }),
@@ -101,7 +113,8 @@ const EnvSchema = Type.Object({
   OIDC_CLIENT_AUTH_METHOD: Type.Optional(
     Type.Enum(['client_secret_basic', 'client_secret_post', 'private_key_jwt'], {
       description:
-        "How the web app's client authenticates at the external issuer's token endpoint; unset: chosen from its discovery document.",
+        'How that client authenticates at the token endpoint: `client_secret_basic`, `client_secret_post` or `private_key_jwt`. Unset: the first of these the provider lists in `token_endpoint_auth_methods_supported` that Assay has a credential for.',
+      defaultText: 'from discovery',
       expected: 'one of client_secret_basic, client_secret_post, private_key_jwt',
     }),
   ),
@@ -109,7 +122,7 @@ const EnvSchema = Type.Object({
     Type.String({
       minLength: 2,
       description:
-        "The web app's private key for `private_key_jwt`, a private JWK as JSON (the provider holds its public half).",
+        "For `private_key_jwt`: the client's private key as a JWK in JSON (EC P-256, RSA or Ed25519, with `kid`); register its public half (JWKS) with the provider. Keep it as secret as a password.",
       expected: 'a private JWK (EC P-256, RSA or Ed25519) as JSON, with a kid',
       secret: true,
     }),
@@ -118,45 +131,53 @@ const EnvSchema = Type.Object({
     Type.String({
       minLength: 1,
       pattern: '^\\S+$',
-      description: "The API's audience (resource identifier) in access tokens.",
+      description:
+        "The `aud` the API requires in access tokens (the API's identifier at the provider).",
+      defaultText: '`${PUBLIC_URL}/api`',
       expected: 'a URI without spaces',
     }),
   ),
   OIDC_PERMISSIONS_CLAIM: Type.String({
     pattern: '^[^.\\s]+(\\.[^.\\s]+)*$',
     default: 'permissions',
-    description: 'Dotted path of the access-token claim with the permissions (or roles).',
+    description:
+      "Dotted path of the access-token claim that lists the caller's permissions (an array or a space-separated string), e.g. `permissions` (Auth0 RBAC) or `realm_access.roles` (Keycloak).",
     expected: 'a claim name or dotted path, e.g. permissions or realm_access.roles',
   }),
   OIDC_ROLE_PERMISSIONS: Type.Optional(
     Type.String({
       minLength: 2,
-      description: 'JSON map from role to permissions, for providers whose tokens carry roles.',
+      description:
+        'JSON map from role to permissions, for providers whose tokens carry roles: the claim above then holds roles, e.g. `{"assay-admin":["take:exams","manage:exams","manage:users"],"assay-learner":["take:exams"]}`. Unknown roles grant nothing.',
       expected: 'a JSON object of role → array of permissions',
     }),
   ),
   OIDC_ACCESS_TOKEN_TYPES: Type.String({
     pattern: '^[A-Za-z0-9.+/-]+(,[A-Za-z0-9.+/-]+)*$',
     default: 'at+jwt',
-    description: 'Accepted `typ` headers of access tokens, comma-separated.',
+    description:
+      "Accepted `typ` headers of access tokens, comma-separated. RFC 9068 tokens are `at+jwt`; Keycloak, LemonLDAP::NG and Auth0's default profile type theirs `JWT`, which needs `at+jwt,JWT`. Their ID tokens, typed `JWT` as well, are then refused by their claims (see below).",
     expected: 'a comma-separated list such as at+jwt or at+jwt,JWT',
   }),
   ATTEMPT_SWEEP_INTERVAL_SECONDS: Type.Integer({
     minimum: 1,
     maximum: 86_400,
     default: 30,
-    description: 'How often in-progress attempts past their deadline are graded as expired.',
+    description:
+      'How often (1–86400 s) in-progress attempts past their deadline are graded as expired with their saved answers. Every instance sweeps; they never grade an attempt twice.',
     expected: 'an integer from 1 to 86400 (seconds)',
   }),
   SEED_SAMPLE_EXAMS: Type.Boolean({
     default: true,
-    description: 'On start, add the sample exams when the database has no exams at all.',
+    description:
+      'On start, add three published sample exams (by the built-in "Assay samples" author) when the database has no exams at all. `false` to start empty.',
     expected: 'true or false',
   }),
   SECRETS_KEY: Type.Optional(
     Type.String({
       minLength: 1,
-      description: 'The key that encrypts the secrets stored in the database (32 bytes).',
+      description:
+        'Key (32 random bytes, base64/hex) encrypting signing keys and other secrets in the database. On SQLite, unset: a key file beside the database (`data/assay.secrets-key`), made at first start. **Required on PostgreSQL.** See [Secrets and backups](#secrets-and-backups).',
       expected: 'a key of 32 random bytes in base64 or hex',
       secret: true,
     }),
@@ -164,13 +185,38 @@ const EnvSchema = Type.Object({
   SECRETS_KEY_PREVIOUS: Type.Optional(
     Type.String({
       minLength: 1,
-      description: 'Former keys, comma-separated, still read while `secrets rotate` runs.',
+      description:
+        'While rotating: the former key(s), comma-separated, still accepted for reading until `secrets rotate` has re-encrypted everything under `SECRETS_KEY`.',
       expected: 'comma-separated keys of 32 random bytes in base64 or hex',
       secret: true,
     }),
   ),
 });
 type Env = Static<typeof EnvSchema>;
+
+/** One row of the README's configuration table. */
+export interface DocumentedVariable {
+  readonly name: string;
+  /** Markdown: the default, or `unset`. */
+  readonly default: string;
+  /** Markdown. */
+  readonly meaning: string;
+}
+
+/** The variables as the README documents them, in schema order. */
+export function documentedVariables(): DocumentedVariable[] {
+  const properties = EnvSchema.properties as unknown as Record<string, Record<string, unknown>>;
+  return Object.entries(properties).map(([name, schema]) => {
+    const value = schema['default'] as string | number | boolean | undefined;
+    const shown =
+      typeof schema['defaultText'] === 'string'
+        ? schema['defaultText']
+        : value === undefined
+          ? 'unset'
+          : `\`${String(value)}\``;
+    return { name, default: shown, meaning: String(schema['description']) };
+  });
+}
 
 /** Where the data lives, parsed from `DATABASE_URL`. */
 export type DatabaseTarget =
