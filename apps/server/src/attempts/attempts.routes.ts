@@ -11,13 +11,8 @@ import {
   SubmitAttemptBody,
 } from '@assay/contracts';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import {
-  acceptEmptyJsonBodies,
-  principalOf,
-  authProblems,
-  invalidRequest,
-} from '../platform/route-support.ts';
-import { problemResponse } from '../platform/openapi.ts';
+import { acceptEmptyJsonBodies, principalOf, authProblems } from '../platform/route-support.ts';
+import { problems } from '../platform/openapi.ts';
 import { attemptViewSerializerCompiler } from './attempt-view-json.ts';
 import type { AttemptsService } from './attempts.service.ts';
 
@@ -29,9 +24,12 @@ export interface AttemptsRoutesOptions {
 const take = 'take:exams';
 const manage = 'manage:exams';
 const tags = ['attempts'];
-const attemptNotFound = problemResponse(
-  'No such attempt of yours (`attempt_not_found`): another learner’s attempt gets the same answer',
-);
+/** What these routes say about their codes beyond the catalogue's titles. */
+const notes = {
+  attempt_not_found: 'No such attempt of yours: another learner’s attempt gets the same answer',
+  deadline_passed: 'The deadline has passed: it was graded with the answers saved in time',
+  exam_not_published: 'The exam is yours and not published',
+} as const;
 
 /**
  * Taking exams (`take:exams`): start or resume, autosave, submit, read, history. An author's
@@ -60,12 +58,11 @@ export const attemptsRoutes: FastifyPluginAsyncTypebox<AttemptsRoutesOptions> = 
         response: {
           200: AttemptView,
           201: AttemptView,
-          400: invalidRequest,
-          ...authProblems(take),
-          404: problemResponse('No published exam with this id (`exam_not_found`)'),
-          409: problemResponse(
-            'Every allowed attempt is used (`max_attempts_reached`), or the exam is yours and not published (`exam_not_published`)',
+          ...problems(
+            ['validation_failed', 'exam_not_found', 'max_attempts_reached', 'exam_not_published'],
+            notes,
           ),
+          ...authProblems(take),
         },
       },
     },
@@ -96,9 +93,8 @@ export const attemptsRoutes: FastifyPluginAsyncTypebox<AttemptsRoutesOptions> = 
         params: AttemptParams,
         response: {
           200: AttemptView,
-          400: invalidRequest,
+          ...problems(['validation_failed', 'attempt_not_found'], notes),
           ...authProblems(take),
-          404: attemptNotFound,
         },
       },
     },
@@ -119,14 +115,17 @@ export const attemptsRoutes: FastifyPluginAsyncTypebox<AttemptsRoutesOptions> = 
         body: SaveAnswersBody,
         response: {
           200: SaveAnswersResult,
-          400: problemResponse(
-            'Invalid body (`validation_failed`) or an answer that does not fit its question (`invalid_answer`)',
+          ...problems(
+            [
+              'validation_failed',
+              'invalid_answer',
+              'attempt_not_found',
+              'attempt_closed',
+              'deadline_passed',
+            ],
+            notes,
           ),
           ...authProblems(take),
-          404: attemptNotFound,
-          409: problemResponse(
-            'The attempt is closed (`attempt_closed`) or its deadline has passed (`deadline_passed`: it was graded with the answers saved in time)',
-          ),
         },
       },
     },
@@ -150,10 +149,8 @@ export const attemptsRoutes: FastifyPluginAsyncTypebox<AttemptsRoutesOptions> = 
         body: SubmitAttemptBody,
         response: {
           200: AttemptResult,
-          400: invalidRequest,
+          ...problems(['validation_failed', 'attempt_not_found', 'attempt_closed'], notes),
           ...authProblems(take),
-          404: attemptNotFound,
-          409: problemResponse('The attempt is already graded (`attempt_closed`)'),
         },
       },
     },
@@ -172,9 +169,7 @@ export const attemptsRoutes: FastifyPluginAsyncTypebox<AttemptsRoutesOptions> = 
         querystring: ListAttemptsQuery,
         response: {
           200: MyAttemptPage,
-          400: problemResponse(
-            'Bad query (`validation_failed`) or a cursor from elsewhere (`invalid_cursor`)',
-          ),
+          ...problems(['validation_failed', 'invalid_cursor'], notes),
           ...authProblems(take),
         },
       },
@@ -196,11 +191,8 @@ export const attemptsRoutes: FastifyPluginAsyncTypebox<AttemptsRoutesOptions> = 
         querystring: ListAttemptsQuery,
         response: {
           200: AuthorAttemptPage,
-          400: problemResponse(
-            'Bad request (`validation_failed`) or a cursor from elsewhere (`invalid_cursor`)',
-          ),
+          ...problems(['validation_failed', 'invalid_cursor', 'exam_not_found'], notes),
           ...authProblems(manage),
-          404: problemResponse('No such exam, or not one of yours (`exam_not_found`)'),
         },
       },
     },

@@ -13,14 +13,9 @@ import {
 } from '@assay/contracts';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { problemResponse } from '../platform/openapi.ts';
+import { problems } from '../platform/openapi.ts';
 import type { ExamsService } from './exams.service.ts';
-import {
-  acceptEmptyJsonBodies,
-  principalOf,
-  authProblems,
-  invalidRequest,
-} from '../platform/route-support.ts';
+import { acceptEmptyJsonBodies, principalOf, authProblems } from '../platform/route-support.ts';
 
 /** Options of the exams routes. */
 export interface ExamsRoutesOptions {
@@ -30,15 +25,12 @@ export interface ExamsRoutesOptions {
 const manage = 'manage:exams';
 const tags = ['exams'];
 const authoringTags = ['authoring'];
-const examNotFound = problemResponse(
-  'No such exam, or not one of yours (`exam_not_found`): another author gets the same answer',
-);
-const questionNotFound = problemResponse(
-  'No such exam or question (`exam_not_found`, `question_not_found`)',
-);
-const notEditable = problemResponse(
-  'The exam is not a draft: unpublish it first (`exam_not_editable`)',
-);
+/** What authoring routes say about their codes beyond the catalogue's titles. */
+const authorNotes = {
+  exam_not_found: 'No such exam, or not one of yours: another author gets the same answer',
+  exam_not_editable: 'The exam is not a draft: unpublish it first',
+  exam_not_publishable: 'The exam breaks publishing rules, listed in `problems`',
+} as const;
 
 /**
  * The public catalog (`GET /api/exams`, `GET /api/exams/{examId}`, no token needed) and
@@ -59,9 +51,7 @@ export const examsRoutes: FastifyPluginAsyncTypebox<ExamsRoutesOptions> = (app, 
         querystring: ListExamsQuery,
         response: {
           200: ExamSummaryPage,
-          400: problemResponse(
-            'Bad query (`validation_failed`) or a cursor from elsewhere (`invalid_cursor`)',
-          ),
+          ...problems(['validation_failed', 'invalid_cursor']),
         },
       },
     },
@@ -78,8 +68,7 @@ export const examsRoutes: FastifyPluginAsyncTypebox<ExamsRoutesOptions> = (app, 
         params: ExamParams,
         response: {
           200: ExamDetail,
-          400: invalidRequest,
-          404: problemResponse('No published exam with this id (`exam_not_found`)'),
+          ...problems(['validation_failed', 'exam_not_found']),
         },
       },
     },
@@ -100,7 +89,7 @@ export const examsRoutes: FastifyPluginAsyncTypebox<ExamsRoutesOptions> = (app, 
         body: CreateExamBody,
         response: {
           201: Exam,
-          400: invalidRequest,
+          ...problems(['validation_failed'], authorNotes),
           ...authProblems(manage),
         },
       },
@@ -122,9 +111,7 @@ export const examsRoutes: FastifyPluginAsyncTypebox<ExamsRoutesOptions> = (app, 
         querystring: ListExamsQuery,
         response: {
           200: AuthoredExamPage,
-          400: problemResponse(
-            'Bad query (`validation_failed`) or a cursor from elsewhere (`invalid_cursor`)',
-          ),
+          ...problems(['validation_failed', 'invalid_cursor'], authorNotes),
           ...authProblems(manage),
         },
       },
@@ -143,9 +130,8 @@ export const examsRoutes: FastifyPluginAsyncTypebox<ExamsRoutesOptions> = (app, 
         params: ExamParams,
         response: {
           200: Exam,
-          400: invalidRequest,
+          ...problems(['validation_failed', 'exam_not_found'], authorNotes),
           ...authProblems(manage),
-          404: examNotFound,
         },
       },
     },
@@ -166,10 +152,8 @@ export const examsRoutes: FastifyPluginAsyncTypebox<ExamsRoutesOptions> = (app, 
         body: UpdateExamBody,
         response: {
           200: Exam,
-          400: invalidRequest,
+          ...problems(['validation_failed', 'exam_not_found', 'exam_not_editable'], authorNotes),
           ...authProblems(manage),
-          404: examNotFound,
-          409: problemResponse('The exam is archived (`exam_not_editable`)'),
         },
       },
     },
@@ -189,9 +173,8 @@ export const examsRoutes: FastifyPluginAsyncTypebox<ExamsRoutesOptions> = (app, 
         params: ExamParams,
         response: {
           204: Type.Null({ description: 'Deleted, or archived because it has attempts' }),
-          400: invalidRequest,
+          ...problems(['validation_failed', 'exam_not_found'], authorNotes),
           ...authProblems(manage),
-          404: examNotFound,
         },
       },
     },
@@ -213,12 +196,11 @@ export const examsRoutes: FastifyPluginAsyncTypebox<ExamsRoutesOptions> = (app, 
         body: QuestionBody,
         response: {
           201: Exam,
-          400: invalidRequest,
-          ...authProblems(manage),
-          404: examNotFound,
-          409: problemResponse(
-            'The exam is not a draft (`exam_not_editable`) or is full (`question_limit_reached`)',
+          ...problems(
+            ['validation_failed', 'exam_not_found', 'exam_not_editable', 'question_limit_reached'],
+            authorNotes,
           ),
+          ...authProblems(manage),
         },
       },
     },
@@ -244,12 +226,11 @@ export const examsRoutes: FastifyPluginAsyncTypebox<ExamsRoutesOptions> = (app, 
         body: ReorderQuestionsBody,
         response: {
           200: Exam,
-          400: problemResponse(
-            'Invalid body (`validation_failed`) or not exactly the exam’s questions (`question_order_mismatch`)',
+          ...problems(
+            ['validation_failed', 'question_order_mismatch', 'exam_not_found', 'exam_not_editable'],
+            authorNotes,
           ),
           ...authProblems(manage),
-          404: examNotFound,
-          409: notEditable,
         },
       },
     },
@@ -268,10 +249,11 @@ export const examsRoutes: FastifyPluginAsyncTypebox<ExamsRoutesOptions> = (app, 
         body: QuestionBody,
         response: {
           200: Exam,
-          400: invalidRequest,
+          ...problems(
+            ['validation_failed', 'exam_not_found', 'question_not_found', 'exam_not_editable'],
+            authorNotes,
+          ),
           ...authProblems(manage),
-          404: questionNotFound,
-          409: notEditable,
         },
       },
     },
@@ -294,10 +276,11 @@ export const examsRoutes: FastifyPluginAsyncTypebox<ExamsRoutesOptions> = (app, 
         params: QuestionParams,
         response: {
           204: Type.Null({ description: 'Deleted; later questions moved up' }),
-          400: invalidRequest,
+          ...problems(
+            ['validation_failed', 'exam_not_found', 'question_not_found', 'exam_not_editable'],
+            authorNotes,
+          ),
           ...authProblems(manage),
-          404: questionNotFound,
-          409: notEditable,
         },
       },
     },
@@ -315,8 +298,7 @@ export const examsRoutes: FastifyPluginAsyncTypebox<ExamsRoutesOptions> = (app, 
       description:
         'Checks every publishing rule and lists all problems at once; puts the exam in the ' +
         'catalog. Publishing a published exam changes nothing.',
-      conflict:
-        'The exam breaks publishing rules (`exam_not_publishable`, with `problems`) or is archived (`invalid_status_transition`)',
+      conflicts: ['exam_not_publishable', 'invalid_status_transition'],
       run: exams.publishExam.bind(exams),
     },
     {
@@ -325,14 +307,14 @@ export const examsRoutes: FastifyPluginAsyncTypebox<ExamsRoutesOptions> = (app, 
       description:
         'Out of the catalog, questions editable again. Attempts under way keep the questions ' +
         'they started with.',
-      conflict: 'The exam is archived (`invalid_status_transition`)',
+      conflicts: ['invalid_status_transition'],
       run: exams.unpublishExam.bind(exams),
     },
     {
       action: 'archive',
       summary: 'Archive an exam',
       description: 'Out of the catalog for good; results are kept.',
-      conflict: 'Not reachable from the current status (`invalid_status_transition`)',
+      conflicts: ['invalid_status_transition'],
       run: exams.archiveExam.bind(exams),
     },
   ] as const;
@@ -348,10 +330,11 @@ export const examsRoutes: FastifyPluginAsyncTypebox<ExamsRoutesOptions> = (app, 
           params: ExamParams,
           response: {
             200: Exam,
-            400: invalidRequest,
+            ...problems(
+              ['validation_failed', 'exam_not_found', ...transition.conflicts],
+              authorNotes,
+            ),
             ...authProblems(manage),
-            404: examNotFound,
-            409: problemResponse(transition.conflict),
           },
         },
       },

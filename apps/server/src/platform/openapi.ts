@@ -1,4 +1,4 @@
-import { ProblemDetails } from '@assay/contracts';
+import { ProblemDetails, problemCatalog, type ErrorCode } from '@assay/contracts';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import fp from 'fastify-plugin';
@@ -14,6 +14,34 @@ export function problemResponse(description: string) {
     description,
     content: { 'application/problem+json': { schema: Type.Ref('ProblemDetails') } },
   };
+}
+
+/** What a route's documentation says about a code unless the route says otherwise. */
+const commonNotes: Readonly<Partial<Record<ErrorCode, string>>> = {
+  validation_failed: 'The request is invalid: `errors` lists every offending field',
+};
+
+/** The HTTP status the catalogue gives a code. */
+type StatusOf<Code extends ErrorCode> = (typeof problemCatalog)[Code]['status'];
+
+/**
+ * The documented problem responses of a route, from the catalogue: one entry per status, whose
+ * description names each code with its title (or the route's own words for it in `notes`).
+ * Use as `response: { 200: Exam, ...problems(['validation_failed', 'exam_not_found']) }`.
+ */
+export function problems<const Code extends ErrorCode>(
+  codes: readonly Code[],
+  notes: Readonly<Partial<Record<ErrorCode, string>>> = {},
+): { [S in StatusOf<Code>]: ReturnType<typeof problemResponse> } {
+  const byStatus = new Map<number, string[]>();
+  for (const code of codes) {
+    const { status, title } = problemCatalog[code];
+    const said = `${notes[code] ?? commonNotes[code] ?? title} (\`${code}\`)`;
+    byStatus.set(status, [...(byStatus.get(status) ?? []), said]);
+  }
+  return Object.fromEntries(
+    [...byStatus].map(([status, said]) => [status, problemResponse(said.join('; '))]),
+  ) as { [S in StatusOf<Code>]: ReturnType<typeof problemResponse> };
 }
 
 const problemSchemaRef = { $ref: '#/components/schemas/ProblemDetails' };

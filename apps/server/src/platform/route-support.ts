@@ -1,6 +1,6 @@
 import { BEARER_ERROR_CODES, ErrorCode } from '@assay/contracts';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { problemResponse } from './openapi.ts';
+import { problems } from './openapi.ts';
 import type { Principal } from './principal.ts';
 
 /*
@@ -15,21 +15,11 @@ export function principalOf(request: FastifyRequest): Principal {
   return principal;
 }
 
-/** 400 for a request that does not match the route's schema. */
-export const invalidRequest = problemResponse(
-  'The request is invalid (`validation_failed`): `errors` lists every offending field',
-);
-
 /** 401 and 403, answered by the authenticate plugin for routes that declare a permission. */
 export function authProblems(permission: string) {
-  return {
-    401: problemResponse(
-      `No valid bearer token (${BEARER_ERROR_CODES.map((code) => `\`${code}\``).join(', ')})`,
-    ),
-    403: problemResponse(
-      `The token lacks \`${permission}\` (\`${ErrorCode.insufficient_permission}\`)`,
-    ),
-  };
+  return problems([...BEARER_ERROR_CODES, ErrorCode.insufficient_permission], {
+    insufficient_permission: `The token lacks \`${permission}\``,
+  });
 }
 
 /**
