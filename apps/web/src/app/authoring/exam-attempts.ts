@@ -1,5 +1,14 @@
-import type { OnInit } from '@angular/core';
-import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
+import {
+  ChangeDetectionStrategy,
+  Component,
+  computed,
+  effect,
+  inject,
+  linkedSignal,
+  resource,
+  signal,
+  untracked,
+} from '@angular/core';
 import { MatButton } from '@angular/material/button';
 import { MatProgressBar } from '@angular/material/progress-bar';
 import {
@@ -15,9 +24,8 @@ import {
   MatTable,
 } from '@angular/material/table';
 import { ActivatedRoute, RouterLink } from '@angular/router';
-import type { AuthorAttemptRow, Exam } from '@assay/contracts';
+import type { AuthorAttemptPage, AuthorAttemptRow, Exam } from '@assay/contracts';
 import { EXAM_LIMITS } from '@assay/contracts/limits';
-import { ApiError } from '../core/http/api-error';
 import { Notifier } from '../core/notifier';
 import {
   DateTimePipe,
@@ -25,10 +33,17 @@ import {
   formatOutcome,
   formatPercentage,
 } from '../shared/formatting';
+import { asApiError } from '../shared/problem';
 import { AuthoringApi } from './authoring-api';
 import { StatusChip } from './status-chip';
 
 const pageSize = EXAM_LIMITS.pageSizeDefault;
+
+interface Requested {
+  readonly cursor: string | null;
+  readonly previousCursors: readonly (string | null)[];
+}
+type ShownPage = Requested & AuthorAttemptPage;
 
 /** `/authoring/:examId/attempts`: every graded attempt at the exam, most recent first. */
 @Component({
@@ -54,7 +69,7 @@ const pageSize = EXAM_LIMITS.pageSizeDefault;
   styleUrl: './exam-attempts.scss',
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
-export class ExamAttempts implements OnInit {
+export class ExamAttempts {
   private readonly api = inject(AuthoringApi);
   private readonly notifier = inject(Notifier);
   protected readonly examId = inject(ActivatedRoute).snapshot.paramMap.get('examId') ?? '';
@@ -63,67 +78,67 @@ export class ExamAttempts implements OnInit {
   protected readonly formatDuration = formatDuration;
   protected readonly formatPercentage = formatPercentage;
   protected readonly formatOutcome = formatOutcome;
-  protected readonly exam = signal<Exam | null>(null);
-  protected readonly rows = signal<readonly AuthorAttemptRow[]>([]);
-  protected readonly loading = signal(true);
-  protected readonly failed = signal<string | null>(null);
-  /** Cursors of the pages before the current one (the first page has cursor `null`). */
-  private readonly previousCursors = signal<readonly (string | null)[]>([]);
-  private readonly currentCursor = signal<string | null>(null);
-  protected readonly nextCursor = signal<string | null>(null);
-  protected readonly pageNumber = computed(() => this.previousCursors().length + 1);
 
-  ngOnInit(): void {
-    void this.loadExamAndFirstPage();
-  }
+  private readonly examResource = resource({
+    loader: () => this.api.examForEditing(this.examId),
+  });
+  /** The page asked for, with the cursors of the pages before it (the first page's is `null`). */
+  private readonly requested = signal<Requested>({ cursor: null, previousCursors: [] });
+  private readonly page = resource({
+    params: () => this.requested(),
+    loader: async ({ params }): Promise<ShownPage> => ({
+      ...params,
+      ...(await this.api.attempts(this.examId, { cursor: params.cursor, limit: pageSize })),
+    }),
+  });
+  /** The last page that loaded: a page that fails to load leaves it on screen. */
+  private readonly shown = linkedSignal<ShownPage | undefined, ShownPage | null>({
+    source: () => (this.page.hasValue() ? this.page.value() : undefined),
+    computation: (page, previous) => page ?? previous?.value ?? null,
+  });
 
-  private async loadExamAndFirstPage(): Promise<void> {
-    try {
-      const [exam] = await Promise.all([this.api.examForEditing(this.examId), this.loadPage(null)]);
-      this.exam.set(exam);
-    } catch (error) {
-      this.failed.set(
-        error instanceof ApiError && error.status === 404
-          ? 'There is no exam here, or it belongs to another author.'
-          : 'The attempts could not be loaded. Reload the page to try again.',
-      );
+  protected readonly exam = computed<Exam | null>(() =>
+    this.examResource.hasValue() ? this.examResource.value() : null,
+  );
+  protected readonly rows = computed<readonly AuthorAttemptRow[]>(() => this.shown()?.items ?? []);
+  protected readonly loading = computed(() => this.page.isLoading());
+  protected readonly failed = computed<string | null>(() => {
+    const examError = this.examResource.error();
+    if (asApiError(examError)?.status === 404) {
+      return 'There is no exam here, or it belongs to another author.';
     }
+    return examError || (this.page.error() && !this.shown())
+      ? 'The attempts could not be loaded. Reload the page to try again.'
+      : null;
+  });
+  protected readonly nextCursor = computed(() => this.shown()?.nextCursor ?? null);
+  protected readonly pageNumber = computed(() => (this.shown()?.previousCursors.length ?? 0) + 1);
+
+  constructor() {
+    effect(() => {
+      const error = this.page.error();
+      // The first page failing fails the whole page; a later one is told and stays put.
+      if (!error || !untracked(this.shown)) return;
+      const apiError = asApiError(error);
+      if (!apiError?.notified) this.notifier.error(apiError?.message ?? 'Loading failed.');
+    });
   }
 
-  protected async next(): Promise<void> {
-    const cursor = this.nextCursor();
-    if (!cursor) return;
-    const current = this.currentCursor();
-    if (await this.tryLoad(cursor)) this.previousCursors.update((list) => [...list, current]);
+  protected next(): void {
+    const shown = this.shown();
+    if (!shown?.nextCursor) return;
+    this.requested.set({
+      cursor: shown.nextCursor,
+      previousCursors: [...shown.previousCursors, shown.cursor],
+    });
   }
 
-  protected async previous(): Promise<void> {
-    const list = this.previousCursors();
-    if (list.length === 0) return;
-    if (await this.tryLoad(list.at(-1) ?? null)) this.previousCursors.set(list.slice(0, -1));
-  }
-
-  private async tryLoad(cursor: string | null): Promise<boolean> {
-    try {
-      await this.loadPage(cursor);
-      return true;
-    } catch (error) {
-      if (!(error instanceof ApiError && error.notified)) {
-        this.notifier.error(error instanceof ApiError ? error.message : 'Loading failed.');
-      }
-      return false;
-    }
-  }
-
-  private async loadPage(cursor: string | null): Promise<void> {
-    this.loading.set(true);
-    try {
-      const page = await this.api.attempts(this.examId, { cursor, limit: pageSize });
-      this.rows.set(page.items);
-      this.currentCursor.set(cursor);
-      this.nextCursor.set(page.nextCursor);
-    } finally {
-      this.loading.set(false);
-    }
+  protected previous(): void {
+    const shown = this.shown();
+    if (!shown || shown.previousCursors.length === 0) return;
+    this.requested.set({
+      cursor: shown.previousCursors.at(-1) ?? null,
+      previousCursors: shown.previousCursors.slice(0, -1),
+    });
   }
 }
