@@ -87,15 +87,13 @@ const usersCreate: CliCommand = {
     username: { type: 'string' },
     email: { type: 'string' },
     name: { type: 'string' },
-    role: { type: 'string' },
+    role: { type: 'string', default: 'learner' },
   },
   async run(context) {
     const username = requiredOption(context, 'username');
     const email = requiredOption(context, 'email');
     const displayName = requiredOption(context, 'name');
-    const role = roleArgument(
-      typeof context.options['role'] === 'string' ? context.options['role'] : 'learner',
-    );
+    const role = roleArgument(String(context.options['role']));
     const config = context.loadConfig();
     const password = await readPassword(context.io.stdin);
     const account = await withDatabase(config, (db) =>

@@ -64,6 +64,13 @@ describe('identity admin commands (users, clients, keys)', () => {
     assert.ok(!row.password_hash.includes(password));
   });
 
+  it('users create without --role creates a learner', async () => {
+    const args = ['users', 'create', '--username', 'ada', '--email', 'ada@example.org'];
+    const result = await withStdin([...args, '--name', 'Ada'], 'analytical engine notes 1843\n');
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /Created learner ada <ada@example.org>/);
+  });
+
   it('users create enforces the password policy and refuses a taken username', async () => {
     const args = ['users', 'create', '--username', 'weak', '--email', 'weak@example.org'];
     const weak = await withStdin([...args, '--name', 'Weak'], 'password\n');
