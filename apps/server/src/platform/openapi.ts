@@ -19,6 +19,7 @@ export function problemResponse(description: string) {
 /** What a route's documentation says about a code unless the route says otherwise. */
 const commonNotes: Readonly<Partial<Record<ErrorCode, string>>> = {
   validation_failed: 'The request is invalid: `errors` lists every offending field',
+  rate_limited: 'Too many requests: retry after `Retry-After` seconds',
 };
 
 /** The HTTP status the catalogue gives a code. */

@@ -9,7 +9,8 @@ import {
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 
 import { DomainError } from '../../platform/errors.ts';
-import { problemResponse } from '../../platform/openapi.ts';
+import { problems } from '../../platform/openapi.ts';
+import { authProblems } from '../../platform/route-support.ts';
 import type { AccountsService } from './accounts.service.ts';
 
 /** Options of the users routes. */
@@ -24,16 +25,6 @@ export interface UsersRoutesOptions {
 
 const manage = PERMISSIONS.manageUsers;
 const tags = ['users'];
-const authProblems = {
-  401: problemResponse(
-    'No valid credentials (`authorization_header_missing`, `invalid_header`, `token_expired`, `invalid_claims`)',
-  ),
-  403: problemResponse(`The caller lacks \`${manage}\` (\`insufficient_permission\`)`),
-};
-const externalProblem = problemResponse(
-  'An external identity provider manages the accounts (`accounts_external`)',
-);
-
 /** The admin's users API: list and search accounts, change a role, disable or enable. */
 export const usersRoutes: FastifyPluginAsyncTypebox<UsersRoutesOptions> = (
   app,
@@ -61,11 +52,8 @@ export const usersRoutes: FastifyPluginAsyncTypebox<UsersRoutesOptions> = (
         querystring: ListUsersQuery,
         response: {
           200: UserPage,
-          400: problemResponse(
-            'Bad query (`validation_failed`) or a cursor from elsewhere (`invalid_cursor`)',
-          ),
-          ...authProblems,
-          404: externalProblem,
+          ...problems(['validation_failed', 'invalid_cursor', 'accounts_external']),
+          ...authProblems(manage),
         },
       },
     },
@@ -91,15 +79,8 @@ export const usersRoutes: FastifyPluginAsyncTypebox<UsersRoutesOptions> = (
         body: UpdateUserBody,
         response: {
           200: UserSummary,
-          400: problemResponse(
-            'The body is empty, has an unknown field or a bad value (`validation_failed`)',
-          ),
-          ...authProblems,
-          404: problemResponse(
-            'No user with this id (`user_not_found`), or an external identity provider manages ' +
-              'the accounts (`accounts_external`)',
-          ),
-          409: problemResponse('No enabled admin would remain (`last_admin`)'),
+          ...problems(['validation_failed', 'user_not_found', 'accounts_external', 'last_admin']),
+          ...authProblems(manage),
         },
       },
     },

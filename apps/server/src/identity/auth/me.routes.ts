@@ -1,7 +1,7 @@
-import { Me } from '@assay/contracts';
+import { BEARER_ERROR_CODES, Me } from '@assay/contracts';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 
-import { problemResponse } from '../../platform/openapi.ts';
+import { problems } from '../../platform/openapi.ts';
 
 /** `GET /api/me`: the caller, as the API sees them. */
 export const meRoutes: FastifyPluginAsyncTypebox = (app) => {
@@ -12,7 +12,7 @@ export const meRoutes: FastifyPluginAsyncTypebox = (app) => {
       schema: {
         tags: ['identity'],
         summary: 'The caller: subject, display name, roles and permissions',
-        response: { 200: Me, 401: problemResponse('No valid credentials') },
+        response: { 200: Me, ...problems([...BEARER_ERROR_CODES, 'session_missing']) },
       },
     },
     (request, reply) => {

@@ -17,7 +17,7 @@ import type { Interaction } from 'oidc-provider';
 import { Type } from 'typebox';
 
 import { DomainError } from '../../platform/errors.ts';
-import { problemResponse } from '../../platform/openapi.ts';
+import { problems } from '../../platform/openapi.ts';
 import type { AccountsService } from '../accounts/accounts.service.ts';
 import { EmbeddedProvider } from './embedded-provider.ts';
 import { SCREEN_HINT_PARAM } from './provider.ts';
@@ -100,7 +100,7 @@ export const interactionRoutes: FastifyPluginAsyncTypebox<InteractionRoutesOptio
         params: Uid,
         response: {
           200: InteractionDetails,
-          404: problemResponse('The sign-in request does not exist or has expired'),
+          ...problems(['interaction_not_found']),
         },
       },
     },
@@ -130,10 +130,12 @@ export const interactionRoutes: FastifyPluginAsyncTypebox<InteractionRoutesOptio
         body: LoginBody,
         response: {
           200: RedirectTo,
-          401: problemResponse('The username, email or password is incorrect'),
-          403: problemResponse('The account is disabled (only said after a correct password)'),
-          404: problemResponse('The sign-in request does not exist or has expired'),
-          429: problemResponse('Too many failed attempts; see Retry-After'),
+          ...problems(
+            ['invalid_credentials', 'account_disabled', 'interaction_not_found', 'rate_limited'],
+            {
+              account_disabled: 'The account is disabled (only said after a correct password)',
+            },
+          ),
         },
       },
     },
@@ -156,10 +158,13 @@ export const interactionRoutes: FastifyPluginAsyncTypebox<InteractionRoutesOptio
         body: SignupBody,
         response: {
           200: RedirectTo,
-          400: problemResponse('Invalid fields, listed in `errors`'),
-          404: problemResponse('The sign-in request does not exist or has expired'),
-          409: problemResponse('The username or email address is taken'),
-          429: problemResponse('Too many sign-ups from this address; see Retry-After'),
+          ...problems([
+            'validation_failed',
+            'interaction_not_found',
+            'username_taken',
+            'email_taken',
+            'rate_limited',
+          ]),
         },
       },
     },
@@ -179,7 +184,7 @@ export const interactionRoutes: FastifyPluginAsyncTypebox<InteractionRoutesOptio
         params: Uid,
         response: {
           200: RedirectTo,
-          404: problemResponse('The sign-in request does not exist or has expired'),
+          ...problems(['interaction_not_found']),
         },
       },
     },

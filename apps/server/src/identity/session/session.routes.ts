@@ -6,7 +6,7 @@ import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
 
 import { DomainError } from '../../platform/errors.ts';
-import { problemResponse } from '../../platform/openapi.ts';
+import { problems } from '../../platform/openapi.ts';
 import { assertCsrf, type SessionResolver } from '../auth/authenticate.ts';
 import type { SessionCookies } from './session-cookies.ts';
 import { LOGIN_TRANSACTION_SECONDS, safeReturnTo, type SessionService } from './session.service.ts';
@@ -144,7 +144,7 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<SessionRoutesOptions> = (
         tags: ['session'],
         summary: 'Who is signed in to the web app',
         security: [{ session: [] }],
-        response: { 200: BffUser, 401: problemResponse('Nobody is signed in') },
+        response: { 200: BffUser, ...problems(['session_missing']) },
       },
     },
     async (request, reply) => {
@@ -164,7 +164,7 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<SessionRoutesOptions> = (
       schema: {
         tags: ['session'],
         summary: 'Sign out of the web app (needs X-XSRF-TOKEN)',
-        response: { 200: RedirectTo, 403: problemResponse('CSRF token missing or invalid') },
+        response: { 200: RedirectTo, ...problems(['csrf_token_invalid']) },
       },
     },
     async (request, reply) => {
