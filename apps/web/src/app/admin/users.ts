@@ -1,5 +1,14 @@
-import type { OnInit } from '@angular/core';
-import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/core';
+import {
+  ChangeDetectionStrategy,
+  Component,
+  computed,
+  effect,
+  inject,
+  linkedSignal,
+  resource,
+  signal,
+  untracked,
+} from '@angular/core';
 import { MatButton } from '@angular/material/button';
 import { MatFormField, MatLabel } from '@angular/material/form-field';
 import { MatInput } from '@angular/material/input';
@@ -23,7 +32,7 @@ import { ApiError } from '../core/http/api-error';
 import { Notifier } from '../core/notifier';
 import { Confirmation } from '../shared/confirm-dialog';
 import { DateTimePipe } from '../shared/formatting';
-import type { Role, UpdateUserBody, UserSummary } from '@assay/contracts';
+import type { Role, UpdateUserBody, UserPage, UserSummary } from '@assay/contracts';
 import { USER_PAGE_SIZE_DEFAULT, USER_SEARCH_MAX_LENGTH } from '@assay/contracts/limits';
 import { UsersApi } from './users-api';
 
@@ -70,7 +79,7 @@ const roleChangeTiming = 'The change reaches them within 10 minutes, without sig
   styleUrl: './users.scss',
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
-export class Users implements OnInit {
+export class Users {
   private readonly api = inject(UsersApi);
   private readonly notifier = inject(Notifier);
   private readonly confirmation = inject(Confirmation);
@@ -81,35 +90,83 @@ export class Users implements OnInit {
   protected readonly roles = Object.entries(roleLabels) as [Role, string][];
   protected readonly roleLabels = roleLabels;
   protected readonly searchMaxLength = USER_SEARCH_MAX_LENGTH;
-  protected readonly users = signal<readonly UserSummary[]>([]);
-  protected readonly nextCursor = signal<string | null>(null);
-  protected readonly loading = signal(true);
   protected readonly query = signal('');
+  /** The search shown; a new object each time, so searching again reloads. */
+  private readonly search = signal<{ readonly q: string } | undefined>(
+    this.accountsManagedAt() === null ? { q: '' } : undefined,
+  );
+  /** Its first page: an answer to an older search is dropped when a newer one was asked. */
+  private readonly firstPage = resource({
+    params: () => this.search(),
+    loader: ({ params }) => this.api.list({ q: params.q, limit: USER_PAGE_SIZE_DEFAULT }),
+  });
+  private readonly firstPageValue = computed(() =>
+    this.firstPage.hasValue() ? this.firstPage.value() : undefined,
+  );
+  /** The users of the search's pages so far; a search that fails leaves the last ones. */
+  protected readonly users = linkedSignal<UserPage | undefined, readonly UserSummary[]>({
+    source: this.firstPageValue,
+    computation: (page, previous) => page?.items ?? previous?.value ?? [],
+  });
+  protected readonly nextCursor = linkedSignal<UserPage | undefined, string | null>({
+    source: this.firstPageValue,
+    computation: (page, previous) => (page ? page.nextCursor : (previous?.value ?? null)),
+  });
+  private readonly loadingMore = signal(false);
+  protected readonly loading = computed(() => this.firstPage.isLoading() || this.loadingMore());
   /** Ids of the users with a change on its way to the server. */
   protected readonly pending = signal<ReadonlySet<string>>(new Set());
   private searchTimer: ReturnType<typeof setTimeout> | undefined;
-  /** Answers to an older search are dropped when a newer one was asked. */
-  private searchGeneration = 0;
 
-  ngOnInit(): void {
-    if (this.accountsManagedAt() === null) void this.load(null);
-    else this.loading.set(false);
+  constructor() {
+    effect(() => {
+      const error = this.firstPage.error();
+      if (error) {
+        untracked(() => {
+          this.report(error);
+        });
+      }
+    });
   }
 
   protected onSearchInput(value: string): void {
     this.query.set(value);
     clearTimeout(this.searchTimer);
-    this.searchTimer = setTimeout(() => void this.load(null), searchDelayMs);
+    this.searchTimer = setTimeout(() => {
+      this.searchAgain();
+    }, searchDelayMs);
   }
 
-  protected async searchNow(event: Event): Promise<void> {
+  protected searchNow(event: Event): void {
     event.preventDefault();
     clearTimeout(this.searchTimer);
-    await this.load(null);
+    this.searchAgain();
   }
 
   protected async loadMore(): Promise<void> {
-    await this.load(this.nextCursor());
+    const cursor = this.nextCursor();
+    if (cursor === null) return;
+    const search = this.search();
+    this.loadingMore.set(true);
+    try {
+      const page = await this.api.list({
+        q: this.query().trim(),
+        cursor,
+        limit: USER_PAGE_SIZE_DEFAULT,
+      });
+      // A search asked for meanwhile replaces these users, so they are dropped.
+      if (search !== this.search()) return;
+      this.users.update((users) => [...users, ...page.items]);
+      this.nextCursor.set(page.nextCursor);
+    } catch (error) {
+      if (search === this.search()) this.report(error);
+    } finally {
+      this.loadingMore.set(false);
+    }
+  }
+
+  private searchAgain(): void {
+    this.search.set({ q: this.query().trim() });
   }
 
   protected async changeRole(user: UserSummary, change: MatSelectChange<Role>): Promise<void> {
@@ -171,25 +228,6 @@ export class Users implements OnInit {
         next.delete(user.id);
         return next;
       });
-    }
-  }
-
-  private async load(cursor: string | null): Promise<void> {
-    const generation = ++this.searchGeneration;
-    this.loading.set(true);
-    try {
-      const page = await this.api.list({
-        q: this.query().trim(),
-        ...(cursor !== null && { cursor }),
-        limit: USER_PAGE_SIZE_DEFAULT,
-      });
-      if (generation !== this.searchGeneration) return;
-      this.users.update((users) => (cursor ? [...users, ...page.items] : page.items));
-      this.nextCursor.set(page.nextCursor);
-    } catch (error) {
-      if (generation === this.searchGeneration) this.report(error);
-    } finally {
-      if (generation === this.searchGeneration) this.loading.set(false);
     }
   }
 
