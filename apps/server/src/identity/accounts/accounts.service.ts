@@ -10,6 +10,14 @@ import {
 
 import { decodeCursor, pageOf } from '../../platform/page-cursor.ts';
 import { DomainError, InvalidInputError, NotFoundError } from '../../platform/errors.ts';
+import {
+  accountDisabled,
+  emailTaken,
+  invalidCredentials,
+  lastAdmin,
+  userNotFound,
+  usernameTaken,
+} from './account-errors.ts';
 import type { AccountsRepository, NewAccountRow } from './accounts.repository.ts';
 import type { BffSessionsRepository } from '../session/bff-sessions.repository.ts';
 import { checkPassword } from './password-policy.ts';
@@ -133,13 +141,10 @@ export class AccountsService {
     };
     const conflict = await this.#accounts.insert(row);
     if (conflict === 'username') {
-      throw new DomainError('username_taken', 'This username is taken. Choose another one.');
+      throw usernameTaken();
     }
     if (conflict === 'email') {
-      throw new DomainError(
-        'email_taken',
-        'An account already uses this email address. Sign in instead.',
-      );
+      throw emailTaken();
     }
     return toAccount(row);
   }
@@ -186,15 +191,12 @@ export class AccountsService {
 
     const { valid, needsRehash } = await verifyPassword(password, row?.password_hash);
     if (row === undefined || !valid) {
-      throw new DomainError('invalid_credentials', 'The username, email or password is incorrect.');
+      throw invalidCredentials();
     }
     await attempt.release();
     await this.#limits.reset(accountKey);
     if (row.disabled === 1) {
-      throw new DomainError(
-        'account_disabled',
-        'This account has been disabled. Ask an administrator to enable it.',
-      );
+      throw accountDisabled();
     }
     if (needsRehash) {
       await this.#accounts.setPasswordHash(
@@ -251,14 +253,11 @@ export class AccountsService {
       this.#now().toISOString(),
       (before, enabledAdminsAfter) => {
         if (before.role === 'admin' && before.disabled === 0 && enabledAdminsAfter === 0) {
-          throw new DomainError(
-            'last_admin',
-            'This would leave no enabled admin. Make another account an admin first.',
-          );
+          throw lastAdmin();
         }
       },
     );
-    if (row === undefined) throw new DomainError('user_not_found', 'There is no such user.');
+    if (row === undefined) throw userNotFound();
     if (change.disabled === true) await this.#endWebSessions(row.id);
     return toAccount(row);
   }

@@ -8,9 +8,9 @@ import {
 } from '@assay/contracts';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 
-import { DomainError } from '../../platform/errors.ts';
 import { problems } from '../../platform/openapi.ts';
 import { authProblems } from '../../platform/route-support.ts';
+import { accountsExternal } from './account-errors.ts';
 import type { AccountsService } from './accounts.service.ts';
 
 /** Options of the users routes. */
@@ -32,11 +32,7 @@ export const usersRoutes: FastifyPluginAsyncTypebox<UsersRoutesOptions> = (
 ) => {
   const refuseExternal = () => {
     if (externalIssuer === undefined) return;
-    throw new DomainError(
-      'accounts_external',
-      `Accounts and roles are managed by the identity provider at ${externalIssuer}, not by Assay.`,
-      { issuer: externalIssuer },
-    );
+    throw accountsExternal(externalIssuer);
   };
 
   app.get(
