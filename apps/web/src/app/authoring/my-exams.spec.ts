@@ -94,4 +94,36 @@ describe('My exams', () => {
     expect(link?.getAttribute('aria-label')).toBe('3 attempts at Exam 1');
     expect(link?.getAttribute('href')).toBe(`/authoring/${published.id}/attempts`);
   });
+
+  it('shows more exams with the cursor', async () => {
+    fixture.detectChanges();
+    http
+      .expectOne('/api/my/exams')
+      .flush({ items: [authored(1, 'draft', null, 0)], nextCursor: 'c2' });
+    await settle();
+
+    const more = [...(fixture.nativeElement as HTMLElement).querySelectorAll('button')].find(
+      (button) => button.textContent.trim() === 'Show more exams',
+    );
+    more?.click();
+    http
+      .expectOne('/api/my/exams?cursor=c2')
+      .flush({ items: [authored(2, 'draft', null, 0)], nextCursor: null });
+    await settle();
+
+    expect(rows().map((cells) => cells[0])).toEqual(['Exam 1', 'Exam 2']);
+    expect((fixture.nativeElement as HTMLElement).textContent).not.toContain('Show more exams');
+  });
+
+  it('says when the exams could not be loaded, not that there are none', async () => {
+    fixture.detectChanges();
+    http
+      .expectOne('/api/my/exams')
+      .flush({ code: 'internal_error' }, { status: 500, statusText: 'Server Error' });
+    await settle();
+
+    const text = (fixture.nativeElement as HTMLElement).textContent;
+    expect(text).toContain('Your exams could not be loaded. Reload the page to try again.');
+    expect(text).not.toContain('No exams yet');
+  });
 });

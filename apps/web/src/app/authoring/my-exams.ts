@@ -1,4 +1,3 @@
-import type { OnInit } from '@angular/core';
 import {
   ChangeDetectionStrategy,
   Component,
@@ -6,7 +5,12 @@ import {
   Injector,
   afterNextRender,
   inject,
+  computed,
+  effect,
+  linkedSignal,
+  resource,
   signal,
+  untracked,
 } from '@angular/core';
 import { FormControl, FormGroup, ReactiveFormsModule, Validators } from '@angular/forms';
 import { MatAnchor, MatButton } from '@angular/material/button';
@@ -14,7 +18,7 @@ import { MatError, MatFormField, MatLabel } from '@angular/material/form-field';
 import { MatInput } from '@angular/material/input';
 import { MatProgressBar } from '@angular/material/progress-bar';
 import { Router, RouterLink } from '@angular/router';
-import type { AuthoredExamSummary } from '@assay/contracts';
+import type { AuthoredExamPage, AuthoredExamSummary } from '@assay/contracts';
 import { EXAM_LIMITS } from '@assay/contracts/limits';
 import { ApiError } from '../core/http/api-error';
 import { Notifier } from '../core/notifier';
@@ -44,17 +48,35 @@ import { StatusChip } from './status-chip';
   styleUrl: './my-exams.scss',
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
-export class MyExams implements OnInit, WithUnsavedChanges {
+export class MyExams implements WithUnsavedChanges {
   private readonly api = inject(AuthoringApi);
   private readonly notifier = inject(Notifier);
   private readonly router = inject(Router);
   private readonly host = inject<ElementRef<HTMLElement>>(ElementRef);
   private readonly injector = inject(Injector);
 
-  protected readonly exams = signal<readonly AuthoredExamSummary[]>([]);
-  protected readonly nextCursor = signal<string | null>(null);
-  protected readonly loading = signal(true);
-  protected readonly loadFailed = signal(false);
+  private readonly firstPage = resource({ loader: () => this.api.myExams({ cursor: null }) });
+  private readonly firstPageValue = computed(() =>
+    this.firstPage.hasValue() ? this.firstPage.value() : undefined,
+  );
+  /** The exams of the pages loaded so far: the first page's, then each "more" page's. */
+  protected readonly exams = linkedSignal<
+    AuthoredExamPage | undefined,
+    readonly AuthoredExamSummary[]
+  >({
+    source: this.firstPageValue,
+    computation: (page, previous) => page?.items ?? previous?.value ?? [],
+  });
+  protected readonly nextCursor = linkedSignal<AuthoredExamPage | undefined, string | null>({
+    source: this.firstPageValue,
+    computation: (page, previous) => (page ? page.nextCursor : (previous?.value ?? null)),
+  });
+  private readonly loadingMore = signal(false);
+  private readonly loadMoreFailed = signal(false);
+  protected readonly loading = computed(() => this.firstPage.isLoading() || this.loadingMore());
+  protected readonly loadFailed = computed(
+    () => this.firstPage.status() === 'error' || this.loadMoreFailed(),
+  );
   protected readonly creating = signal(false);
   protected readonly busy = signal(false);
   protected readonly limits = EXAM_LIMITS;
@@ -72,10 +94,14 @@ export class MyExams implements OnInit, WithUnsavedChanges {
 
   constructor() {
     warnBeforeUnload(() => this.hasUnsavedChanges());
-  }
-
-  ngOnInit(): void {
-    void this.loadPage(null);
+    effect(() => {
+      const error = this.firstPage.error();
+      if (error) {
+        untracked(() => {
+          this.report(error);
+        });
+      }
+    });
   }
 
   /** A new exam typed into the form but not created. */
@@ -85,7 +111,20 @@ export class MyExams implements OnInit, WithUnsavedChanges {
   }
 
   protected async loadMore(): Promise<void> {
-    await this.loadPage(this.nextCursor());
+    const cursor = this.nextCursor();
+    if (cursor === null) return;
+    this.loadingMore.set(true);
+    try {
+      const page = await this.api.myExams({ cursor });
+      this.exams.update((exams) => [...exams, ...page.items]);
+      this.nextCursor.set(page.nextCursor);
+      this.loadMoreFailed.set(false);
+    } catch (error) {
+      this.loadMoreFailed.set(true);
+      this.report(error);
+    } finally {
+      this.loadingMore.set(false);
+    }
   }
 
   protected openNewExam(): void {
@@ -123,21 +162,6 @@ export class MyExams implements OnInit, WithUnsavedChanges {
       this.report(error);
     } finally {
       this.busy.set(false);
-    }
-  }
-
-  private async loadPage(cursor: string | null): Promise<void> {
-    this.loading.set(true);
-    try {
-      const page = await this.api.myExams({ cursor });
-      this.exams.update((exams) => (cursor ? [...exams, ...page.items] : page.items));
-      this.nextCursor.set(page.nextCursor);
-      this.loadFailed.set(false);
-    } catch (error) {
-      this.loadFailed.set(true);
-      this.report(error);
-    } finally {
-      this.loading.set(false);
     }
   }
 
