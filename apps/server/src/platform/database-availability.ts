@@ -360,12 +360,7 @@ class MonitoredDriver implements Driver {
     name: string,
     compileQuery: QueryCompiler['compileQuery'],
   ): Promise<void> {
-    const driver = this.#inner;
-    const inner = monitored(connection).inner;
-    return this.#report(async () => {
-      if (driver.savepoint === undefined) throw new Error('The driver has no savepoints');
-      await driver.savepoint(inner, name, compileQuery);
-    });
+    return this.#onSavepoint('savepoint', connection, name, compileQuery);
   }
 
   rollbackToSavepoint(
@@ -373,12 +368,7 @@ class MonitoredDriver implements Driver {
     name: string,
     compileQuery: QueryCompiler['compileQuery'],
   ): Promise<void> {
-    const driver = this.#inner;
-    const inner = monitored(connection).inner;
-    return this.#report(async () => {
-      if (driver.rollbackToSavepoint === undefined) throw new Error('The driver has no savepoints');
-      await driver.rollbackToSavepoint(inner, name, compileQuery);
-    });
+    return this.#onSavepoint('rollbackToSavepoint', connection, name, compileQuery);
   }
 
   releaseSavepoint(
@@ -386,11 +376,20 @@ class MonitoredDriver implements Driver {
     name: string,
     compileQuery: QueryCompiler['compileQuery'],
   ): Promise<void> {
-    const driver = this.#inner;
+    return this.#onSavepoint('releaseSavepoint', connection, name, compileQuery);
+  }
+
+  #onSavepoint(
+    operation: 'savepoint' | 'rollbackToSavepoint' | 'releaseSavepoint',
+    connection: DatabaseConnection,
+    name: string,
+    compileQuery: QueryCompiler['compileQuery'],
+  ): Promise<void> {
     const inner = monitored(connection).inner;
     return this.#report(async () => {
-      if (driver.releaseSavepoint === undefined) throw new Error('The driver has no savepoints');
-      await driver.releaseSavepoint(inner, name, compileQuery);
+      const run = this.#inner[operation]?.bind(this.#inner);
+      if (run === undefined) throw new Error('The driver has no savepoints');
+      await run(inner, name, compileQuery);
     });
   }
 
