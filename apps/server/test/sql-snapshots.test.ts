@@ -25,16 +25,8 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import type {
-  Kysely,
-  KyselyPlugin,
-  PluginTransformQueryArgs,
-  PluginTransformResultArgs,
-  QueryResult,
-  RootOperationNode,
-  UnknownRow,
-} from 'kysely';
-import { createQueryId } from 'kysely';
+import type { Kysely } from 'kysely';
+import { createQueryId, type RootOperationNode } from 'kysely';
 import { AttemptsRepository } from '../src/attempts/attempts.repository.ts';
 import { ExamsRepository, type ExamRow } from '../src/exams/exams.repository.ts';
 import { AccountsRepository } from '../src/identity/accounts/accounts.repository.ts';
@@ -46,30 +38,12 @@ import { BffSessionsRepository } from '../src/identity/session/bff-sessions.repo
 import type { Database } from '../src/platform/database-schema.ts';
 import { SecretsKeyring } from '../src/platform/secrets-key.ts';
 import { testEngine } from './support/database.ts';
+import { StatementLog } from './support/statement-log.ts';
 import { createExamsTestDatabase } from './support/exams-database.ts';
 
 const snapshotsFolder = path.join(import.meta.dirname, 'sql-snapshots');
 const updating = process.env.UPDATE_SQL_SNAPSHOTS === '1';
 const engine = testEngine();
-
-/** Records the SQL of every statement the query builder sends. */
-class SqlLog implements KyselyPlugin {
-  readonly statements: string[] = [];
-  readonly #compile: (node: RootOperationNode) => string;
-
-  constructor(db: Kysely<Database>) {
-    this.#compile = (node) => db.getExecutor().compileQuery(node, createQueryId()).sql;
-  }
-
-  transformQuery({ node }: PluginTransformQueryArgs): RootOperationNode {
-    this.statements.push(this.#compile(node));
-    return node;
-  }
-
-  transformResult({ result }: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
-    return Promise.resolve(result);
-  }
-}
 
 const t0 = '2026-11-22T10:00:00.000Z';
 const t1 = '2026-11-22T10:05:00.000Z';
@@ -446,15 +420,16 @@ describe(`SQL snapshots on ${engine}`, () => {
 
   for (const { name, make, cases } of suites as readonly Suite<object>[]) {
     it(`${name} sends the SQL in sql-snapshots/${name}.${engine}.sql`, async () => {
-      const log = new SqlLog(db);
+      const log = new StatementLog();
+      const sqlOf = (node: RootOperationNode) =>
+        db.getExecutor().compileQuery(node, createQueryId()).sql;
       const repository = make(db.withPlugin(log), keyring);
       const unrecorded = make(db, keyring);
       const statements = new Map<string, string[]>();
       for (const [method, run] of Object.entries(cases)) {
-        log.statements.length = 0;
-        await run(repository, unrecorded);
-        assert.ok(log.statements.length > 0, `${name}.${method} sent no statement`);
-        statements.set(method, [...log.statements]);
+        const sent = await log.during(() => run(repository, unrecorded));
+        assert.ok(sent.length > 0, `${name}.${method} sent no statement`);
+        statements.set(method, sent.map(sqlOf));
       }
       const file = path.join(snapshotsFolder, `${name}.${engine}.sql`);
       const actual = render(name, statements);

@@ -1,14 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import type {
-  Kysely,
-  KyselyPlugin,
-  PluginTransformQueryArgs,
-  PluginTransformResultArgs,
-  QueryResult,
-  RootOperationNode,
-  UnknownRow,
-} from 'kysely';
+import type { Kysely } from 'kysely';
 import type { AttemptView, QuestionBody } from '@assay/contracts';
 import { AttemptsRepository } from '../../src/attempts/attempts.repository.ts';
 import { AttemptsService } from '../../src/attempts/attempts.service.ts';
@@ -17,6 +9,7 @@ import { ExamsService } from '../../src/exams/exams.service.ts';
 import { createExamLookup } from '../../src/exams/index.ts';
 import { ManualClock, createExamsTestDatabase } from '../support/exams-database.ts';
 import { testPrincipal } from '../support/principal.ts';
+import { StatementLog } from '../support/statement-log.ts';
 
 /*
  * How many statements the busy paths send to the database, and what they read. These are the
@@ -24,27 +17,6 @@ import { testPrincipal } from '../support/principal.ts';
  * a statement more is a round trip more on PostgreSQL and a turn more of SQLite's single
  * connection. Runs on the engine chosen by ASSAY_TEST_DB.
  */
-
-/** Records every statement the query builder sends (transaction control is not a statement). */
-class StatementLog implements KyselyPlugin {
-  readonly #nodes: RootOperationNode[] = [];
-
-  transformQuery({ node }: PluginTransformQueryArgs): RootOperationNode {
-    this.#nodes.push(node);
-    return node;
-  }
-
-  transformResult({ result }: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
-    return Promise.resolve(result);
-  }
-
-  /** Runs `work` and returns the statements it sent, each as its operation tree in JSON. */
-  async during(work: () => Promise<unknown>): Promise<string[]> {
-    this.#nodes.length = 0;
-    await work();
-    return this.#nodes.map((node) => JSON.stringify(node));
-  }
-}
 
 /** `kind table…` of each statement, e.g. `SelectQueryNode attempts exams`. */
 function describeStatements(statements: readonly string[]): string[] {
@@ -95,6 +67,9 @@ describe('statements on the busy paths', () => {
   let db: Kysely<ExamsDatabase>;
   let destroy: () => Promise<void>;
   const log = new StatementLog();
+  /** The statements `work` sent, each as its operation tree in JSON. */
+  const sentJson = async (work: () => Promise<unknown>) =>
+    (await log.during(work)).map((node) => JSON.stringify(node));
   let exams: ExamsService;
   let attempts: AttemptsService;
   let examId: string;
@@ -123,7 +98,7 @@ describe('statements on the busy paths', () => {
   it('grades a submit in three statements: read, answers, conditional write', async () => {
     const { attempt } = await attempts.startOrResumeAttempt(learner, examId);
     await attempts.saveAnswers(learner, attempt.id, { answers: answersTo(attempt) });
-    const statements = await log.during(() => attempts.submitAttempt(learner, attempt.id));
+    const statements = await sentJson(() => attempts.submitAttempt(learner, attempt.id));
     assert.deepEqual(describeStatements(statements), [
       'SelectQueryNode attempts exams',
       'SelectQueryNode attempt_answers',
@@ -140,7 +115,7 @@ describe('statements on the busy paths', () => {
   it('reads an attempt in progress in two statements, a graded one in one', async () => {
     const { attempt } = await attempts.startOrResumeAttempt(learner, examId);
     await attempts.saveAnswers(learner, attempt.id, { answers: answersTo(attempt) });
-    const reading = await log.during(() => attempts.getAttempt(learner, attempt.id));
+    const reading = await sentJson(() => attempts.getAttempt(learner, attempt.id));
     assert.deepEqual(describeStatements(reading), [
       'SelectQueryNode attempts exams',
       'SelectQueryNode attempt_answers',
@@ -148,13 +123,13 @@ describe('statements on the busy paths', () => {
     // The exam's long description is not what an attempt shows.
     assert.ok(!reading.some((json) => json.includes('"long_description"')));
     await attempts.submitAttempt(learner, attempt.id);
-    const graded = await log.during(() => attempts.getAttempt(learner, attempt.id));
+    const graded = await sentJson(() => attempts.getAttempt(learner, attempt.id));
     assert.deepEqual(describeStatements(graded), ['SelectQueryNode attempts exams']);
   });
 
   it('saves any number of answers in one write of answers', async () => {
     const { attempt } = await attempts.startOrResumeAttempt(learner, examId);
-    const statements = await log.during(() =>
+    const statements = await sentJson(() =>
       attempts.saveAnswers(learner, attempt.id, { answers: answersTo(attempt) }),
     );
     assert.deepEqual(describeStatements(statements), [
@@ -168,9 +143,9 @@ describe('statements on the busy paths', () => {
   });
 
   it('resumes an attempt without reading the exam’s questions again', async () => {
-    const started = await log.during(() => attempts.startOrResumeAttempt(learner, examId));
+    const started = await sentJson(() => attempts.startOrResumeAttempt(learner, examId));
     assert.ok(describeStatements(started).some((line) => line.endsWith(' questions')));
-    const resumed = await log.during(() => attempts.startOrResumeAttempt(learner, examId));
+    const resumed = await sentJson(() => attempts.startOrResumeAttempt(learner, examId));
     assert.deepEqual(describeStatements(resumed), [
       'SelectQueryNode exams',
       'SelectQueryNode attempts exams',
@@ -184,7 +159,7 @@ describe('statements on the busy paths', () => {
     await attempts.startOrResumeAttempt(otherLearner, examId);
     const second = await exams.createExam(author, { title: 'Second' });
     let page: Awaited<ReturnType<ExamsService['listMyExams']>> | undefined;
-    const statements = await log.during(async () => {
+    const statements = await sentJson(async () => {
       page = await exams.listMyExams(author, {});
     });
     assert.deepEqual(describeStatements(statements), ['SelectQueryNode attempts exams']);
@@ -203,7 +178,7 @@ describe('statements on the busy paths', () => {
       ['my attempts', () => attempts.listMyAttempts(learner, {})],
       ['exam attempts', () => attempts.listExamAttempts(author, examId, {})],
     ] as const) {
-      const statements = await log.during(work);
+      const statements = await sentJson(work);
       const listing = statements.filter((json) => json.startsWith('{"kind":"SelectQueryNode"'));
       assert.ok(listing.length > 0, name);
       const last = listing.at(-1) ?? '';
