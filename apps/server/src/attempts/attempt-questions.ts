@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { AttemptQuestion, QuestionType } from '@assay/contracts';
+import { LRUCache } from 'lru-cache';
 import type { QuestionRecord } from '../exams/index.ts';
-import { LruMap } from '../platform/lru-map.ts';
 import { orderForAttempt, type ShuffleSettings } from './shuffle.ts';
 
 /*
@@ -161,16 +161,16 @@ export interface QuestionSetsCapacity {
  */
 export class QuestionSets {
   readonly #store: QuestionSetStore;
-  readonly #parsed: LruMap<string, readonly AttemptQuestionSnapshot[]>;
-  readonly #ordered: LruMap<string, readonly AttemptQuestionSnapshot[]>;
+  readonly #parsed: LRUCache<string, readonly AttemptQuestionSnapshot[]>;
+  readonly #ordered: LRUCache<string, readonly AttemptQuestionSnapshot[]>;
 
   constructor(
     store: QuestionSetStore,
     capacity: QuestionSetsCapacity = { sets: 256, orders: 1024 },
   ) {
     this.#store = store;
-    this.#parsed = new LruMap(capacity.sets);
-    this.#ordered = new LruMap(capacity.orders);
+    this.#parsed = new LRUCache({ max: capacity.sets });
+    this.#ordered = new LRUCache({ max: capacity.orders });
   }
 
   /** Stores a set (a no-op if it is there) and keeps it at hand. */

@@ -23,7 +23,7 @@ import {
   type QueryCompiler,
   type QueryResult,
 } from 'kysely';
-import { LruMap } from './lru-map.ts';
+import { LRUCache } from 'lru-cache';
 import { BackgroundCheckpointer } from './sqlite-checkpointer.ts';
 
 /** Options of `NodeSqliteDialect`. */
@@ -258,7 +258,7 @@ function sameColumns(a: readonly string[], b: readonly string[]): boolean {
 class NodeSqliteConnection implements DatabaseConnection {
   readonly #database: DatabaseSync;
   // Preparing is a measurable share of a short query; repeated queries reuse their statement.
-  readonly #statements = new LruMap<string, CachedStatement>(statementCacheSize);
+  readonly #statements = new LRUCache<string, CachedStatement>({ max: statementCacheSize });
   // How often SQLite has compiled SQL. After a schema change (by any connection, or a rolled back
   // migration) SQLite recompiles a statement at its next run, and `select *` may then have other
   // columns. It calls the authorizer whenever it compiles, so a run that changes this count must
@@ -378,19 +378,16 @@ type RowBuilder = (values: readonly SQLOutputValue[]) => Record<string, unknown>
  * are plain objects, and tests compare rows with deepStrictEqual on both engines, so rows are
  * plain objects here too. As in node:sqlite's own row objects, a repeated column name keeps its
  * first position and its last value.
- *
- * The builder is one object literal compiled for these names: a loop assigning `row[name]` is
- * megamorphic (every query has another shape) and cost 1 µs per row of 25 columns; the literal
- * costs 0.03 µs. Names are JSON string literals, so nothing in a name is ever code.
  */
 function rowBuilderOf(names: readonly string[]): RowBuilder | undefined {
   if (names.length === 0) return undefined;
-  const members = names.map((name, i) => {
-    const key = JSON.stringify(name);
-    // A literal's plain `"__proto__": …` would set the prototype; a computed key is an ordinary
-    // member, as node:sqlite made the column.
-    return `${name === '__proto__' ? `[${key}]` : key}: values[${String(i)}]`;
-  });
-  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- compiled from JSON literals only
-  return new Function('values', `return { ${members.join(', ')} };`) as RowBuilder;
+  // Assigning `row.__proto__` would set the prototype; node:sqlite makes it a column.
+  if (names.includes('__proto__')) {
+    return (values) => Object.fromEntries(names.map((name, i) => [name, values[i]]));
+  }
+  return (values) => {
+    const row: Record<string, unknown> = {};
+    for (let i = 0; i < names.length; i++) row[names[i] as string] = values[i];
+    return row;
+  };
 }

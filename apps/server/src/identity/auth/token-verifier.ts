@@ -3,8 +3,7 @@ import { hash } from 'node:crypto';
 import { ErrorCode, problemCatalog, type BearerErrorCode } from '@assay/contracts';
 import { createRemoteJWKSet, decodeProtectedHeader, errors, jwtVerify } from 'jose';
 import type { JWTPayload, JWTVerifyGetKey } from 'jose';
-
-import { LruMap } from '../../platform/lru-map.ts';
+import { LRUCache } from 'lru-cache';
 
 /** The `error` attribute of RFC 6750 §3.1, or none when the request carried no credentials. */
 export type Rfc6750Error = 'invalid_request' | 'invalid_token';
@@ -256,7 +255,7 @@ export class AccessTokenVerifier {
   readonly #getKey: JWTVerifyGetKey;
   readonly #algorithms: string[];
   readonly #types: ReadonlySet<string>;
-  readonly #cache: LruMap<string, CacheEntry> | undefined;
+  readonly #cache: LRUCache<string, CacheEntry> | undefined;
 
   constructor(options: AccessTokenVerifierOptions) {
     const clockTolerance = options.clockTolerance ?? 30;
@@ -287,7 +286,7 @@ export class AccessTokenVerifier {
         : undefined,
     };
     const { cacheSize } = this.#options;
-    this.#cache = cacheSize > 0 ? new LruMap(cacheSize) : undefined;
+    this.#cache = cacheSize > 0 ? new LRUCache({ max: cacheSize }) : undefined;
   }
 
   /** Verifies the `Authorization` header value of a request. */

@@ -8,10 +8,10 @@ import { hash, randomBytes } from 'node:crypto';
 
 import type { BffUser, SignInErrorReason } from '@assay/contracts';
 import type { FastifyBaseLogger } from 'fastify';
+import { LRUCache } from 'lru-cache';
 import * as oidc from 'openid-client';
 
 import { DomainError } from '../../platform/errors.ts';
-import { LruMap } from '../../platform/lru-map.ts';
 import type { SessionCredentials } from '../auth/authenticate.ts';
 import { BearerTokenError, type AccessTokenVerifier } from '../auth/token-verifier.ts';
 import { SCREEN_HINT_PARAM } from '../provider/provider.ts';
@@ -119,10 +119,10 @@ export class SessionService {
   // more than reading the session. Keyed by session, and used only while the row still holds
   // the very box they came from, so a refresh (by any instance) or a sign-out (the row is gone)
   // is seen at the next request, exactly as if the box were opened each time.
-  readonly #opened = new LruMap<
+  readonly #opened = new LRUCache<
     string,
     { readonly sealed: string; readonly tokens: SessionTokens }
-  >(2048);
+  >({ max: 2048 });
 
   constructor(options: SessionServiceOptions) {
     this.#options = options;
