@@ -2,31 +2,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { createTestDatabase, type TestDatabase } from './support/database.ts';
-import { fixtureWebDist } from './support/app.ts';
-import { runScript, startScript } from './support/processes.ts';
-
-/** Starts server.ts on a free port and resolves once it logs its address. */
-async function startServer(database: TestDatabase, env: Record<string, string> = {}) {
-  const server = startScript('server.ts', [], {
-    PORT: '0',
-    HOST: '127.0.0.1',
-    DATABASE_URL: database.url,
-    WEB_DIST_DIR: fixtureWebDist,
-    ...env,
-  });
-  const address = await new Promise<string>((resolve, reject) => {
-    let output = '';
-    server.child.stdout?.on('data', (chunk: Buffer) => {
-      output += chunk.toString('utf8');
-      const match = /"address":"(http:\/\/[^"]+)"/.exec(output);
-      if (match?.[1]) resolve(match[1]);
-    });
-    void server.finished.then((result) => {
-      reject(new Error(`server exited early (${String(result.code)}): ${result.stderr}`));
-    });
-  });
-  return { ...server, address };
-}
+import { runScript, startServer } from './support/processes.ts';
 
 /**
  * Starts a request whose JSON body arrives in two parts: the server is busy with it until

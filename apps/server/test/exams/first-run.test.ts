@@ -3,9 +3,8 @@ import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import type { AttemptResult, AttemptView, ExamSummaryPage } from '@assay/contracts';
 import { ExamsRepository } from '../../src/exams/exams.repository.ts';
 import { SAMPLE_EXAMS, seedSampleExams } from '../../src/exams/sample-exams.ts';
-import { fixtureWebDist } from '../support/app.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
-import { startScript } from '../support/processes.ts';
+import { startServer } from '../support/processes.ts';
 import {
   assertNoAnswerKey,
   expectJson,
@@ -18,26 +17,9 @@ async function catalogAfterStart(
   database: TestDatabase,
   env: Record<string, string> = {},
 ): Promise<ExamSummaryPage> {
-  const server = startScript('server.ts', [], {
-    PORT: '0',
-    HOST: '127.0.0.1',
-    DATABASE_URL: database.url,
-    WEB_DIST_DIR: fixtureWebDist,
-    ...env,
-  });
+  const server = await startServer(database, env);
   try {
-    const address = await new Promise<string>((resolve, reject) => {
-      let output = '';
-      server.child.stdout?.on('data', (chunk: Buffer) => {
-        output += chunk.toString('utf8');
-        const match = /"address":"(http:\/\/[^"]+)"/.exec(output);
-        if (match?.[1]) resolve(match[1]);
-      });
-      void server.finished.then((result) => {
-        reject(new Error(`server exited early (${String(result.code)}): ${result.stderr}`));
-      });
-    });
-    const response = await fetch(`${address}/api/exams`);
+    const response = await fetch(`${server.address}/api/exams`);
     assert.equal(response.status, 200);
     return (await response.json()) as ExamSummaryPage;
   } finally {

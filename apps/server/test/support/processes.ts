@@ -1,7 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { once } from 'node:events';
-import { secretsEnv } from './database.ts';
+import { fixtureWebDist } from './app.ts';
+import { secretsEnv, type TestDatabase } from './database.ts';
 
 const serverSrc = path.resolve(import.meta.dirname, '../../src');
 
@@ -46,4 +47,37 @@ export function runScript(
   const { child, finished } = startScript(script, args, env);
   child.stdin?.end();
   return finished;
+}
+
+/** A running server.ts and the address it logged. */
+export interface StartedServer {
+  readonly child: ChildProcess;
+  readonly finished: Promise<Finished>;
+  readonly address: string;
+}
+
+/** Starts server.ts on a free port and resolves once it logs its address. */
+export async function startServer(
+  database: TestDatabase,
+  env: Readonly<Record<string, string>> = {},
+): Promise<StartedServer> {
+  const server = startScript('server.ts', [], {
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATABASE_URL: database.url,
+    WEB_DIST_DIR: fixtureWebDist,
+    ...env,
+  });
+  const address = await new Promise<string>((resolve, reject) => {
+    let output = '';
+    server.child.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString('utf8');
+      const match = /"address":"(http:\/\/[^"]+)"/.exec(output);
+      if (match?.[1]) resolve(match[1]);
+    });
+    void server.finished.then((result) => {
+      reject(new Error(`server exited early (${String(result.code)}): ${result.stderr}`));
+    });
+  });
+  return { ...server, address };
 }
