@@ -247,12 +247,15 @@ const suites = [
         assert.deepEqual(await r.closeAttemptLocked('a2', t1, () => closing), closing);
       },
       listLearnerAttempts: async (r) => {
-        await r.listLearnerAttempts(learner, 20, undefined);
-        await r.listLearnerAttempts(learner, 20, { sortKey: t1, id: 'a2' });
+        await r.listLearnerAttempts(learner, { limit: 20 });
+        await r.listLearnerAttempts(learner, { limit: 20, after: { sortKey: t1, id: 'a2' } });
       },
       listGradedAttemptsOfExam: async (r) => {
-        await r.listGradedAttemptsOfExam('exam-published', 20, undefined);
-        await r.listGradedAttemptsOfExam('exam-published', 20, { sortKey: t1, id: 'a2' });
+        await r.listGradedAttemptsOfExam('exam-published', { limit: 20 });
+        await r.listGradedAttemptsOfExam('exam-published', {
+          limit: 20,
+          after: { sortKey: t1, id: 'a2' },
+        });
       },
     },
   }),
@@ -273,7 +276,7 @@ const suites = [
       setPasswordHash: (r) => r.setPasswordHash('acc-1', '$argon2id$other', t1),
       search: async (r) => {
         await r.search({ limit: 20 });
-        await r.search({ limit: 20, search: 'user', after: { username: 'user-a', id: 'a' } });
+        await r.search({ limit: 20, search: 'user', after: { sortKey: 'user-a', id: 'a' } });
       },
       change: (r) => r.change('acc-1', { role: 'admin', disabled: false }, t1, () => undefined),
       hasEnabledAdmin: (r) => r.hasEnabledAdmin(),

@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { ReviewPolicy } from '@assay/contracts';
 import type { Database } from '../platform/database-schema.ts';
 import { isForeignKeyViolation, isUniqueViolation } from '../platform/database-errors.ts';
-import type { PagePosition } from '../platform/page-cursor.ts';
+import { keysetPage, type PageWindow } from '../platform/page-cursor.ts';
 import type { Principal } from '../platform/principal.ts';
 import { preparedQuery } from '../platform/prepared-query.ts';
 import type { QuestionSetStore } from './attempt-questions.ts';
@@ -316,12 +316,8 @@ export class AttemptsRepository implements QuestionSetStore {
   }
 
   /** A learner's attempts at any exam, newest first, keyset-paginated on (started_at, id). */
-  async listLearnerAttempts(
-    learner: Learner,
-    limit: number,
-    after: PagePosition | undefined,
-  ): Promise<LearnerAttemptRow[]> {
-    let query = this.#db
+  async listLearnerAttempts(learner: Learner, window: PageWindow): Promise<LearnerAttemptRow[]> {
+    const query = this.#db
       .selectFrom('attempts')
       .innerJoin('exams', 'exams.id', 'attempts.exam_id')
       .select([
@@ -339,28 +335,17 @@ export class AttemptsRepository implements QuestionSetStore {
       ])
       .where('attempts.learner_subject', '=', learner.subject)
       .where('attempts.learner_issuer', '=', learner.issuer);
-    if (after !== undefined) {
-      query = query.where((eb) =>
-        eb.or([
-          eb('attempts.started_at', '<', after.sortKey),
-          eb.and([eb('attempts.started_at', '=', after.sortKey), eb('attempts.id', '<', after.id)]),
-        ]),
-      );
-    }
-    return query
-      .orderBy('attempts.started_at', 'desc')
-      .orderBy('attempts.id', 'desc')
-      .limit(limit)
-      .execute();
+    const keyset = {
+      sortKey: 'attempts.started_at',
+      id: 'attempts.id',
+      direction: 'desc',
+    } as const;
+    return keysetPage(query, keyset, window).execute();
   }
 
   /** An exam's graded attempts, most recently ended first, keyset on (submitted_at, id). */
-  async listGradedAttemptsOfExam(
-    examId: string,
-    limit: number,
-    after: PagePosition | undefined,
-  ): Promise<GradedAttemptRow[]> {
-    let query = this.#db
+  async listGradedAttemptsOfExam(examId: string, window: PageWindow): Promise<GradedAttemptRow[]> {
+    const query = this.#db
       .selectFrom('attempts')
       .select([
         'id',
@@ -379,15 +364,11 @@ export class AttemptsRepository implements QuestionSetStore {
       .where('exam_id', '=', examId)
       .where('state', 'in', ['submitted', 'expired'])
       .where('submitted_at', 'is not', null);
-    if (after !== undefined) {
-      query = query.where((eb) =>
-        eb.or([
-          eb('submitted_at', '<', after.sortKey),
-          eb.and([eb('submitted_at', '=', after.sortKey), eb('id', '<', after.id)]),
-        ]),
-      );
-    }
-    return query.orderBy('submitted_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
+    return keysetPage(
+      query,
+      { sortKey: 'submitted_at', id: 'id', direction: 'desc' },
+      window,
+    ).execute();
   }
 }
 

@@ -13,7 +13,7 @@ import type {
 } from '@assay/contracts';
 import { examNotFound, type ExamLookup } from '../exams/index.ts';
 import { systemClock, type Clock } from '../platform/clock.ts';
-import { decodeCursor, pageOf } from '../platform/page-cursor.ts';
+import { readPage } from '../platform/page-cursor.ts';
 import type { Principal } from '../platform/principal.ts';
 import {
   attemptClosed,
@@ -236,10 +236,13 @@ export class AttemptsService {
   /** `GET /api/me/attempts`: the caller's attempts, newest first. */
   async listMyAttempts(actor: Principal, query: ListAttemptsQuery): Promise<MyAttemptPage> {
     await this.#closeOverdue(this.#clock.now(), { learner: actor });
-    const limit = query.limit ?? defaultPageSize;
-    const after = query.cursor === undefined ? undefined : decodeCursor('history', query.cursor);
-    const rows = await this.#attempts.listLearnerAttempts(actor, limit + 1, after);
-    const page = pageOf(rows, limit, 'history', (row) => ({ sortKey: row.started_at, id: row.id }));
+    const page = await readPage(
+      'history',
+      query,
+      defaultPageSize,
+      (window) => this.#attempts.listLearnerAttempts(actor, window),
+      (row) => ({ sortKey: row.started_at, id: row.id }),
+    );
     return {
       items: page.rows.map((row) => ({
         attemptId: row.id,
@@ -270,14 +273,13 @@ export class AttemptsService {
   ): Promise<AuthorAttemptPage> {
     await this.#exams.checkManages(actor, examId);
     await this.#closeOverdue(this.#clock.now(), { examId });
-    const limit = query.limit ?? defaultPageSize;
-    const after =
-      query.cursor === undefined ? undefined : decodeCursor('exam-attempts', query.cursor);
-    const rows = await this.#attempts.listGradedAttemptsOfExam(examId, limit + 1, after);
-    const page = pageOf(rows, limit, 'exam-attempts', (row) => ({
-      sortKey: row.submitted_at ?? '',
-      id: row.id,
-    }));
+    const page = await readPage(
+      'exam-attempts',
+      query,
+      defaultPageSize,
+      (window) => this.#attempts.listGradedAttemptsOfExam(examId, window),
+      (row) => ({ sortKey: row.submitted_at ?? '', id: row.id }),
+    );
     return {
       items: page.rows.map((row) => {
         const submittedAt = row.submitted_at ?? row.updated_at;

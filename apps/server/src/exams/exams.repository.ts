@@ -3,7 +3,7 @@ import type { ExamStatus, QuestionType } from '@assay/contracts';
 import type { Database } from '../platform/database-schema.ts';
 import type { ExamsTable } from './exam.tables.ts';
 import { isForeignKeyViolation } from '../platform/database-errors.ts';
-import { containsPattern, type PagePosition } from '../platform/page-cursor.ts';
+import { containsPattern, keysetPage, type PageWindow } from '../platform/page-cursor.ts';
 
 /** The database the exams and attempts repositories work on. */
 export type ExamsDatabase = Database;
@@ -67,11 +67,8 @@ export interface QuestionToWrite {
 }
 
 /** Filters and window of an exam listing. */
-export interface ExamListWindow {
+export interface ExamListWindow extends PageWindow {
   readonly search?: string | undefined;
-  /** Rows to fetch (callers ask for one more than a page to know if there is a next one). */
-  readonly limit: number;
-  readonly after?: PagePosition | undefined;
 }
 
 /** Changeable exam columns. */
@@ -149,20 +146,11 @@ export class ExamsRepository {
         sql<boolean>`search_text like ${containsPattern(window.search)} escape '\\'`,
       );
     }
-    if (window.after !== undefined) {
-      const { sortKey, id } = window.after;
-      query = query.where((eb) =>
-        eb.or([
-          eb('published_at', '<', sortKey),
-          eb.and([eb('published_at', '=', sortKey), eb('id', '<', id)]),
-        ]),
-      );
-    }
-    return query
-      .orderBy('published_at', 'desc')
-      .orderBy('id', 'desc')
-      .limit(window.limit)
-      .execute();
+    return keysetPage(
+      query,
+      { sortKey: 'published_at', id: 'id', direction: 'desc' },
+      window,
+    ).execute();
   }
 
   /**
@@ -196,16 +184,11 @@ export class ExamsRepository {
         sql<boolean>`search_text like ${containsPattern(window.search)} escape '\\'`,
       );
     }
-    if (window.after !== undefined) {
-      const { sortKey, id } = window.after;
-      query = query.where((eb) =>
-        eb.or([
-          eb('created_at', '<', sortKey),
-          eb.and([eb('created_at', '=', sortKey), eb('id', '<', id)]),
-        ]),
-      );
-    }
-    return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(window.limit).execute();
+    return keysetPage(
+      query,
+      { sortKey: 'created_at', id: 'id', direction: 'desc' },
+      window,
+    ).execute();
   }
 
   /** Applies `patch` if the exam's status is one of `inStatuses`; the updated row, or undefined. */

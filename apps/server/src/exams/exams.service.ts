@@ -39,7 +39,7 @@ import type {
   QuestionToWrite,
 } from './exams.repository.ts';
 import { systemClock, type Clock } from '../platform/clock.ts';
-import { decodeCursor, pageOf } from '../platform/page-cursor.ts';
+import { readPage } from '../platform/page-cursor.ts';
 import type { Principal } from '../platform/principal.ts';
 
 /** Admins (`manage:users`) act on every exam. */
@@ -84,17 +84,13 @@ export class ExamsService {
 
   /** `GET /api/exams`: published exams, newest first, with an optional text search. */
   async listCatalog(query: ListExamsQuery): Promise<ExamSummaryPage> {
-    const limit = query.limit ?? defaultPageSize;
-    const after = query.cursor === undefined ? undefined : decodeCursor('catalog', query.cursor);
-    const rows = await this.#exams.listPublishedExams({
-      search: query.q?.trim(),
-      limit: limit + 1,
-      after,
-    });
-    const page = pageOf(rows, limit, 'catalog', (row) => ({
-      sortKey: row.published_at ?? '',
-      id: row.id,
-    }));
+    const page = await readPage(
+      'catalog',
+      query,
+      defaultPageSize,
+      (window) => this.#exams.listPublishedExams({ ...window, search: query.q?.trim() }),
+      (row) => ({ sortKey: row.published_at ?? '', id: row.id }),
+    );
     return { items: page.rows.map(toExamSummary), nextCursor: page.nextCursor };
   }
 
@@ -146,14 +142,13 @@ export class ExamsService {
 
   /** `GET /api/my/exams`: the caller's own exams in any status, newest first. */
   async listMyExams(actor: Principal, query: ListExamsQuery): Promise<AuthoredExamPage> {
-    const limit = query.limit ?? defaultPageSize;
-    const after = query.cursor === undefined ? undefined : decodeCursor('mine', query.cursor);
-    const rows = await this.#exams.listExamsOfOwner(actor, {
-      search: query.q?.trim(),
-      limit: limit + 1,
-      after,
-    });
-    const page = pageOf(rows, limit, 'mine', (row) => ({ sortKey: row.created_at, id: row.id }));
+    const page = await readPage(
+      'mine',
+      query,
+      defaultPageSize,
+      (window) => this.#exams.listExamsOfOwner(actor, { ...window, search: query.q?.trim() }),
+      (row) => ({ sortKey: row.created_at, id: row.id }),
+    );
     return { items: page.rows.map(toAuthoredExamSummary), nextCursor: page.nextCursor };
   }
 

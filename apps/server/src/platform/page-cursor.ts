@@ -1,3 +1,4 @@
+import { sql, type SelectQueryBuilder, type StringReference } from 'kysely';
 import { DomainError } from './errors.ts';
 
 /*
@@ -16,6 +17,26 @@ export function invalidCursor(): DomainError {
 export interface PagePosition {
   readonly sortKey: string;
   readonly id: string;
+}
+
+/** Which rows a listing query fetches: `limit` of them, after `after` when it is set. */
+export interface PageWindow {
+  /** Rows to fetch (callers ask for one more than a page to know if there is a next one). */
+  readonly limit: number;
+  /** Start after this item. */
+  readonly after?: PagePosition | undefined;
+}
+
+/** What a listing request asks for: a page size (or the default) and a cursor from a previous page. */
+export interface PageRequest {
+  readonly limit?: number | undefined;
+  readonly cursor?: string | undefined;
+}
+
+/** A page of rows and the cursor of the page after it, or `null` when it is the last. */
+export interface RowPage<Row> {
+  readonly rows: Row[];
+  readonly nextCursor: string | null;
 }
 
 /** Encodes the position after `item` in listing `listing`. */
@@ -56,12 +77,67 @@ export function pageOf<Row>(
   limit: number,
   listing: string,
   positionOf: (row: Row) => PagePosition,
-): { rows: Row[]; nextCursor: string | null } {
+): RowPage<Row> {
   const kept = rows.slice(0, limit);
   const last = kept.at(-1);
   const nextCursor =
     rows.length > limit && last !== undefined ? encodeCursor(listing, positionOf(last)) : null;
   return { rows: kept, nextCursor };
+}
+
+/**
+ * One page of listing `listing`: decodes the request's cursor, fetches one row more than the
+ * page with `fetch`, and makes the next cursor from the last row kept.
+ */
+export async function readPage<Row>(
+  listing: string,
+  request: PageRequest,
+  defaultLimit: number,
+  fetch: (window: PageWindow) => Promise<readonly Row[]>,
+  positionOf: (row: Row) => PagePosition,
+): Promise<RowPage<Row>> {
+  const limit = request.limit ?? defaultLimit;
+  const after = request.cursor === undefined ? undefined : decodeCursor(listing, request.cursor);
+  return pageOf(await fetch({ limit: limit + 1, after }), limit, listing, positionOf);
+}
+
+/** The columns a listing is ordered by: a text sort key, then the id to break ties, both one way. */
+export interface Keyset<DB, TB extends keyof DB> {
+  readonly sortKey: StringReference<DB, TB>;
+  readonly id: StringReference<DB, TB>;
+  readonly direction: 'asc' | 'desc';
+}
+
+/**
+ * Restricts `query` to the rows after `window.after` in `keyset` order, orders it so and limits
+ * it to `window.limit` rows: `where (sortKey < ? or (sortKey = ? and id < ?)) order by sortKey
+ * desc, id desc limit ?` for a descending keyset (`>` and no direction keyword for ascending).
+ */
+export function keysetPage<DB, TB extends keyof DB, O>(
+  query: SelectQueryBuilder<DB, TB, O>,
+  keyset: Keyset<DB, TB>,
+  window: PageWindow,
+): SelectQueryBuilder<DB, TB, O> {
+  // The columns are checked against the query's tables by `Keyset`; `sql.ref` compiles them to
+  // the same quoted identifiers the builder would, with a comparison type Kysely can check.
+  const sortKey = sql.ref<string>(keyset.sortKey);
+  const id = sql.ref<string>(keyset.id);
+  const beyond = keyset.direction === 'desc' ? '<' : '>';
+  let paged = query;
+  const { after } = window;
+  if (after !== undefined) {
+    paged = paged.where((eb) =>
+      eb.or([
+        eb(sortKey, beyond, after.sortKey),
+        eb.and([eb(sortKey, '=', after.sortKey), eb(id, beyond, after.id)]),
+      ]),
+    );
+  }
+  paged =
+    keyset.direction === 'desc'
+      ? paged.orderBy(sortKey, 'desc').orderBy(id, 'desc')
+      : paged.orderBy(sortKey).orderBy(id);
+  return paged.limit(window.limit);
 }
 
 /** Escapes `%`, `_` and `\` for a `like … escape '\'` pattern, and wraps it in `%…%`. */

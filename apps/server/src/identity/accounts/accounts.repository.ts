@@ -1,6 +1,6 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 
-import { containsPattern } from '../../platform/page-cursor.ts';
+import { containsPattern, keysetPage, type PageWindow } from '../../platform/page-cursor.ts';
 import type { AccountsTable, IdentityTables } from '../identity-tables.ts';
 import type { Role } from '../auth/permissions.ts';
 
@@ -21,13 +21,9 @@ export function accountSearchText(
 }
 
 /** Filters and window of an account listing, ordered by username. */
-export interface AccountListWindow {
+export interface AccountListWindow extends PageWindow {
   /** Case-insensitive substring of the username, the email or the display name. */
   readonly search?: string | undefined;
-  /** Rows to fetch (callers ask for one more than a page to know if there is a next one). */
-  readonly limit: number;
-  /** Start after this account (its username and id). */
-  readonly after?: { readonly username: string; readonly id: string } | undefined;
 }
 
 /** Changeable columns of an account, as the admin changes them. */
@@ -134,16 +130,7 @@ export class AccountsRepository {
       const pattern = containsPattern(window.search.normalize('NFKC'));
       query = query.where(sql<boolean>`search_text like ${pattern} escape '\\'`);
     }
-    if (window.after !== undefined) {
-      const { username, id } = window.after;
-      query = query.where((eb) =>
-        eb.or([
-          eb('username', '>', username),
-          eb.and([eb('username', '=', username), eb('id', '>', id)]),
-        ]),
-      );
-    }
-    return query.orderBy('username').orderBy('id').limit(window.limit).execute();
+    return keysetPage(query, { sortKey: 'username', id: 'id', direction: 'asc' }, window).execute();
   }
 
   /**

@@ -8,7 +8,7 @@ import {
   type UpdateUserBody,
 } from '@assay/contracts';
 
-import { decodeCursor, pageOf } from '../../platform/page-cursor.ts';
+import { readPage } from '../../platform/page-cursor.ts';
 import { DomainError, InvalidInputError, NotFoundError } from '../../platform/errors.ts';
 import {
   accountDisabled,
@@ -225,18 +225,13 @@ export class AccountsService {
 
   /** Accounts by username, filtered by a case-insensitive search, a page at a time. */
   async listPage(query: ListUsersQuery): Promise<AccountPage> {
-    const limit = query.limit ?? USER_PAGE_SIZE_DEFAULT;
-    const after =
-      query.cursor === undefined ? undefined : decodeCursor(USERS_LISTING, query.cursor);
-    const rows = await this.#accounts.search({
-      search: query.q?.normalize('NFKC').trim(),
-      limit: limit + 1,
-      after: after === undefined ? undefined : { username: after.sortKey, id: after.id },
-    });
-    const page = pageOf(rows, limit, USERS_LISTING, (row) => ({
-      sortKey: row.username,
-      id: row.id,
-    }));
+    const page = await readPage(
+      USERS_LISTING,
+      query,
+      USER_PAGE_SIZE_DEFAULT,
+      (window) => this.#accounts.search({ ...window, search: query.q?.normalize('NFKC').trim() }),
+      (row) => ({ sortKey: row.username, id: row.id }),
+    );
     return { items: page.rows.map(toAccount), nextCursor: page.nextCursor };
   }
 
