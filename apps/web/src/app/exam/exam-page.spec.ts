@@ -3,7 +3,7 @@ import { HttpTestingController, provideHttpClientTesting } from '@angular/common
 import { TestBed } from '@angular/core/testing';
 import { provideRouter, withComponentInputBinding } from '@angular/router';
 import { RouterTestingHarness } from '@angular/router/testing';
-import type { BffUser, ExamDetail, MyAttemptRow } from '@assay/contracts';
+import type { BffUser, ExamDetail, MyAttemptPage, MyAttemptRow } from '@assay/contracts';
 import { Auth } from '../core/auth/auth';
 import { problemInterceptor } from '../core/http/problem-interceptor';
 import { PAGE_NAVIGATION } from '../core/page-navigation';
@@ -59,7 +59,8 @@ describe('The exam page', () => {
   let http: HttpTestingController;
   let harness: RouterTestingHarness;
 
-  async function open(user: BffUser | null): Promise<HTMLElement> {
+  /** `history`: the learner's attempts, which the page asks for once the exam is shown. */
+  async function open(user: BffUser | null, history?: MyAttemptPage): Promise<HTMLElement> {
     TestBed.configureTestingModule({
       providers: [
         provideRouter(
@@ -79,6 +80,10 @@ describe('The exam page', () => {
     harness = await RouterTestingHarness.create();
     await harness.navigateByUrl(`/exams/${EXAM_ID}`);
     http.expectOne(`/api/exams/${EXAM_ID}`).flush(exam);
+    // The page is not stable until the learner's attempts have an answer.
+    if (history) {
+      (await vi.waitFor(() => http.expectOne('/api/me/attempts?limit=100'))).flush(history);
+    }
     await settle();
     return harness.routeNativeElement as HTMLElement;
   }
@@ -123,11 +128,10 @@ describe('The exam page', () => {
   });
 
   it('offers to resume the attempt in progress instead of starting another', async () => {
-    const page = await open(learner);
-    http
-      .expectOne('/api/me/attempts?limit=100')
-      .flush({ items: [attempt(2, 'in_progress'), attempt(1, 'submitted')], nextCursor: null });
-    await settle();
+    const page = await open(learner, {
+      items: [attempt(2, 'in_progress'), attempt(1, 'submitted')],
+      nextCursor: null,
+    });
 
     const resume = [...page.querySelectorAll('a')].find(
       (a) => a.textContent.trim() === 'Resume exam',
@@ -138,12 +142,10 @@ describe('The exam page', () => {
   });
 
   it('says so when every attempt is used, and offers no start', async () => {
-    const page = await open(learner);
-    http.expectOne('/api/me/attempts?limit=100').flush({
+    const page = await open(learner, {
       items: [attempt(3, 'submitted'), attempt(2, 'expired'), attempt(1, 'submitted')],
       nextCursor: null,
     });
-    await settle();
 
     expect(page.textContent).toContain('You have used every attempt this exam allows.');
     expect([...page.querySelectorAll('button')].map((b) => b.textContent.trim())).not.toContain(

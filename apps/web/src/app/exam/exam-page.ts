@@ -1,5 +1,13 @@
-import type { OnInit } from '@angular/core';
-import { ChangeDetectionStrategy, Component, computed, inject, input, signal } from '@angular/core';
+import {
+  ChangeDetectionStrategy,
+  Component,
+  computed,
+  effect,
+  inject,
+  input,
+  resource,
+  signal,
+} from '@angular/core';
 import { MatAnchor, MatButton } from '@angular/material/button';
 import { MatProgressBar } from '@angular/material/progress-bar';
 import { Title } from '@angular/platform-browser';
@@ -14,8 +22,6 @@ import { DateTimePipe, formatPercentage, formatTimeLimit, plural } from '../shar
 import { LearnerApi } from '../shared/learner-api';
 import { MarkdownPipe } from '../shared/markdown';
 import { asApiError, problemMessage } from '../shared/problem';
-
-type LoadState = 'loading' | 'ready' | 'not-found' | 'error';
 
 /** The largest page: enough history to find this exam's attempts for nearly every learner. */
 const HISTORY_PAGE = EXAM_LIMITS.pageSizeMax;
@@ -36,7 +42,7 @@ const HISTORY_PAGE = EXAM_LIMITS.pageSizeMax;
   styleUrl: './exam-page.scss',
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
-export class ExamPage implements OnInit {
+export class ExamPage {
   readonly examId = input.required<string>();
 
   private readonly api = inject(LearnerApi);
@@ -45,15 +51,44 @@ export class ExamPage implements OnInit {
   private readonly title = inject(Title);
   protected readonly auth = inject(Auth);
 
-  protected readonly state = signal<LoadState>('loading');
-  protected readonly errorMessage = signal('');
-  protected readonly exam = signal<ExamDetail | null>(null);
+  private readonly examResource = resource({
+    params: () => ({ examId: this.examId() }),
+    loader: ({ params }) => this.api.getExam(params.examId),
+  });
+  protected readonly exam = computed<ExamDetail | null>(() =>
+    this.examResource.hasValue() ? this.examResource.value() : null,
+  );
+  protected readonly state = computed(() => {
+    const error = this.examResource.error();
+    if (error) return asApiError(error)?.status === 404 ? 'not-found' : 'error';
+    return this.exam() ? 'ready' : 'loading';
+  });
+  protected readonly errorMessage = computed(() =>
+    problemMessage(this.examResource.error(), 'The exam could not be loaded.'),
+  );
+  protected readonly canTake = computed(() => this.auth.signedIn() && this.auth.can('take:exams'));
+  private readonly history = resource({
+    params: () => {
+      const exam = this.exam();
+      return exam && this.canTake() ? { examId: exam.id } : undefined;
+    },
+    loader: async ({ params }) => {
+      try {
+        const page = await this.api.myAttempts({ limit: HISTORY_PAGE });
+        return page.items.filter((attempt) => attempt.examId === params.examId);
+      } catch {
+        // Without the history the page still offers "Start exam"; the server resumes if need be.
+        return [];
+      }
+    },
+  });
   /** The learner's attempts at this exam, newest first; `null` until known. */
-  protected readonly myAttempts = signal<readonly MyAttemptRow[] | null>(null);
+  protected readonly myAttempts = computed<readonly MyAttemptRow[] | null>(() =>
+    this.history.hasValue() ? this.history.value() : null,
+  );
   protected readonly starting = signal(false);
   protected readonly percent = formatPercentage;
 
-  protected readonly canTake = computed(() => this.auth.signedIn() && this.auth.can('take:exams'));
   protected readonly inProgress = computed(
     () => this.myAttempts()?.find((attempt) => attempt.state === 'in_progress') ?? null,
   );
@@ -78,8 +113,11 @@ export class ExamPage implements OnInit {
     return `${time} Answers are saved as you go.${attempts}`;
   });
 
-  ngOnInit(): void {
-    void this.load();
+  constructor() {
+    effect(() => {
+      const exam = this.exam();
+      if (exam) this.title.setTitle(`${exam.title} · ${PRODUCT_NAME}`);
+    });
   }
 
   protected signIn(): void {
@@ -91,7 +129,7 @@ export class ExamPage implements OnInit {
   }
 
   protected retry(): void {
-    void this.load();
+    this.examResource.reload();
   }
 
   protected async start(): Promise<void> {
@@ -110,37 +148,9 @@ export class ExamPage implements OnInit {
             : problemMessage(error, 'The exam could not be started. Try again.'),
         );
       }
-      if (apiError?.code === 'max_attempts_reached') void this.loadMyAttempts(exam.id);
+      if (apiError?.code === 'max_attempts_reached') this.history.reload();
     } finally {
       this.starting.set(false);
-    }
-  }
-
-  private async load(): Promise<void> {
-    this.state.set('loading');
-    try {
-      const exam = await this.api.getExam(this.examId());
-      this.exam.set(exam);
-      this.title.setTitle(`${exam.title} · ${PRODUCT_NAME}`);
-      this.state.set('ready');
-      if (this.canTake()) void this.loadMyAttempts(exam.id);
-    } catch (error) {
-      if (asApiError(error)?.status === 404) {
-        this.state.set('not-found');
-        return;
-      }
-      this.errorMessage.set(problemMessage(error, 'The exam could not be loaded.'));
-      this.state.set('error');
-    }
-  }
-
-  private async loadMyAttempts(examId: string): Promise<void> {
-    try {
-      const page = await this.api.myAttempts({ limit: HISTORY_PAGE });
-      this.myAttempts.set(page.items.filter((attempt) => attempt.examId === examId));
-    } catch {
-      // Without the history the page still offers "Start exam"; the server resumes if need be.
-      this.myAttempts.set([]);
     }
   }
 }
