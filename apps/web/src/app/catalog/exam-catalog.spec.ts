@@ -108,6 +108,40 @@ describe('ExamCatalog', () => {
     );
   });
 
+  it('drops the answer to an older search that comes after a newer one', async () => {
+    const harness = await open();
+    http.expectOne('/api/exams?limit=12').flush({ items: [exam(1)], nextCursor: null });
+    await settle(harness);
+    vi.useFakeTimers({
+      toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'],
+      shouldAdvanceTime: true,
+    });
+    // Typed straight into the box: a harness would wait for the open request to settle first.
+    const input = harness.routeNativeElement?.querySelector('input') as HTMLInputElement;
+    async function type(text: string): Promise<void> {
+      input.value = text;
+      input.dispatchEvent(new Event('input'));
+      harness.fixture.detectChanges();
+      await vi.advanceTimersByTimeAsync(300);
+      harness.fixture.detectChanges();
+      await vi.advanceTimersByTimeAsync(0);
+    }
+
+    await type('stat');
+    const older = http.expectOne('/api/exams?q=stat&limit=12');
+    await type('statistics');
+    http
+      .expectOne('/api/exams?q=statistics&limit=12')
+      .flush({ items: [exam(2)], nextCursor: null });
+    older.flush({ items: [exam(3)], nextCursor: null });
+    await settle(harness);
+
+    expect(titles(harness)).toEqual(['Exam 2']);
+    expect(harness.routeNativeElement?.querySelector('[role="status"]')?.textContent).toContain(
+      '1 exam matching “statistics”',
+    );
+  });
+
   it('shows an error with a way to try again', async () => {
     const harness = await open();
     http
@@ -117,8 +151,11 @@ describe('ExamCatalog', () => {
     expect(harness.routeNativeElement?.textContent).toContain('Something went wrong');
 
     const loader = TestbedHarnessEnvironment.loader(harness.fixture);
-    await (await loader.getHarness(MatButtonHarness.with({ text: 'Try again' }))).click();
-    http.expectOne('/api/exams?limit=12').flush({ items: [exam(1)], nextCursor: null });
+    // The page is not stable until the reload has an answer, so the click settles after it.
+    const clicked = (await loader.getHarness(MatButtonHarness.with({ text: 'Try again' }))).click();
+    const retried = await vi.waitFor(() => http.expectOne('/api/exams?limit=12'));
+    retried.flush({ items: [exam(1)], nextCursor: null });
+    await clicked;
     await settle(harness);
     expect(titles(harness)).toEqual(['Exam 1']);
   });

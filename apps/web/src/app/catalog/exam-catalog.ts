@@ -4,6 +4,8 @@ import {
   DestroyRef,
   computed,
   inject,
+  linkedSignal,
+  resource,
   signal,
 } from '@angular/core';
 import { takeUntilDestroyed, toObservable } from '@angular/core/rxjs-interop';
@@ -13,7 +15,7 @@ import { MatFormField, MatHint, MatLabel } from '@angular/material/form-field';
 import { MatInput } from '@angular/material/input';
 import { MatProgressBar } from '@angular/material/progress-bar';
 import { ActivatedRoute, Router, RouterLink } from '@angular/router';
-import type { ExamSummary } from '@assay/contracts';
+import type { ExamSummary, ExamSummaryPage } from '@assay/contracts';
 import { EXAM_LIMITS } from '@assay/contracts/limits';
 import { debounceTime, distinctUntilChanged, skip } from 'rxjs';
 import { ExamFacts } from '../shared/exam-facts';
@@ -23,8 +25,6 @@ import { problemMessage } from '../shared/problem';
 
 const PAGE_SIZE = 12;
 const SEARCH_DEBOUNCE_MS = 300;
-
-type LoadState = 'loading' | 'ready' | 'error';
 
 /** The public catalog of published exams: search, cursor paging with "Load more". */
 @Component({
@@ -53,13 +53,44 @@ export class ExamCatalog {
 
   protected readonly searchMaxLength = EXAM_LIMITS.searchMaxLength;
   protected readonly search = signal(this.route.snapshot.queryParamMap.get('q') ?? '');
-  protected readonly state = signal<LoadState>('loading');
-  protected readonly exams = signal<readonly ExamSummary[]>([]);
-  protected readonly nextCursor = signal<string | null>(null);
-  protected readonly loadingMore = signal(false);
-  protected readonly errorMessage = signal('');
+  /** The search shown; a new object each time, so searching again reloads. */
+  private readonly shownSearch = signal<{ readonly q: string }>({ q: this.search().trim() });
+  /** Its first page: an answer to an older search is dropped when a newer one was asked. */
+  private readonly firstPage = resource({
+    params: () => this.shownSearch(),
+    loader: ({ params }) => this.api.listExams({ q: params.q, limit: PAGE_SIZE }),
+  });
+  private readonly firstPageValue = computed(() =>
+    this.firstPage.hasValue() ? this.firstPage.value() : undefined,
+  );
+  /** The exams of the search's pages so far; the last ones stay while the next search loads. */
+  protected readonly exams = linkedSignal<ExamSummaryPage | undefined, readonly ExamSummary[]>({
+    source: this.firstPageValue,
+    computation: (page, previous) => page?.items ?? previous?.value ?? [],
+  });
+  protected readonly nextCursor = linkedSignal<ExamSummaryPage | undefined, string | null>({
+    source: this.firstPageValue,
+    computation: (page, previous) => (page ? page.nextCursor : (previous?.value ?? null)),
+  });
+  protected readonly loadingMore = linkedSignal({
+    source: this.shownSearch,
+    computation: () => false,
+  });
+  private readonly loadMoreError = linkedSignal<unknown, string | null>({
+    source: this.shownSearch,
+    computation: () => null,
+  });
+  protected readonly state = computed(() => {
+    if (this.loadMoreError() !== null || this.firstPage.status() === 'error') return 'error';
+    return this.firstPage.isLoading() ? 'loading' : 'ready';
+  });
+  protected readonly errorMessage = computed(
+    () =>
+      this.loadMoreError() ??
+      problemMessage(this.firstPage.error(), 'The exams could not be loaded.'),
+  );
   /** The query the shown results are for (the box may already hold the next one). */
-  protected readonly shownQuery = signal('');
+  protected readonly shownQuery = computed(() => this.shownSearch().q);
 
   protected readonly resultsSummary = computed(() => {
     if (this.state() !== 'ready') return '';
@@ -70,11 +101,7 @@ export class ExamCatalog {
     return query ? `${found} matching “${query}”${more}` : `${found}${more}`;
   });
 
-  /** Guards against an older, slower response replacing a newer one. */
-  private requestNumber = 0;
-
   constructor() {
-    void this.load(this.search().trim());
     toObservable(this.search)
       .pipe(
         skip(1),
@@ -89,7 +116,7 @@ export class ExamCatalog {
           queryParams: { q: q || null },
           replaceUrl: true,
         });
-        void this.load(q);
+        this.shownSearch.set({ q });
       });
   }
 
@@ -102,43 +129,25 @@ export class ExamCatalog {
   }
 
   protected retry(): void {
-    void this.load(this.search().trim());
+    this.shownSearch.set({ q: this.search().trim() });
   }
 
   protected async loadMore(): Promise<void> {
     const cursor = this.nextCursor();
     if (!cursor || this.loadingMore()) return;
-    const request = this.requestNumber;
+    const search = this.shownSearch();
     this.loadingMore.set(true);
     try {
-      const page = await this.api.listExams({ q: this.shownQuery(), cursor, limit: PAGE_SIZE });
-      if (request !== this.requestNumber) return;
+      const page = await this.api.listExams({ q: search.q, cursor, limit: PAGE_SIZE });
+      // A search asked for meanwhile replaces these exams, so they are dropped.
+      if (search !== this.shownSearch()) return;
       this.exams.update((exams) => [...exams, ...page.items]);
       this.nextCursor.set(page.nextCursor);
     } catch (error) {
-      if (request !== this.requestNumber) return;
-      this.errorMessage.set(problemMessage(error, 'More exams could not be loaded.'));
-      this.state.set('error');
+      if (search !== this.shownSearch()) return;
+      this.loadMoreError.set(problemMessage(error, 'More exams could not be loaded.'));
     } finally {
-      if (request === this.requestNumber) this.loadingMore.set(false);
-    }
-  }
-
-  private async load(q: string): Promise<void> {
-    const request = ++this.requestNumber;
-    this.state.set('loading');
-    this.loadingMore.set(false);
-    try {
-      const page = await this.api.listExams({ q, limit: PAGE_SIZE });
-      if (request !== this.requestNumber) return;
-      this.exams.set(page.items);
-      this.nextCursor.set(page.nextCursor);
-      this.shownQuery.set(q);
-      this.state.set('ready');
-    } catch (error) {
-      if (request !== this.requestNumber) return;
-      this.errorMessage.set(problemMessage(error, 'The exams could not be loaded.'));
-      this.state.set('error');
+      if (search === this.shownSearch()) this.loadingMore.set(false);
     }
   }
 }
