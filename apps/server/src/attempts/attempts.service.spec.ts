@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
-import type { Kysely } from 'kysely';
+import { beforeEach, describe, it } from 'node:test';
 import type { AttemptView, CreateExamBody, Exam } from '@assay/contracts';
 import { createExamLookup } from '../exams/index.ts';
-import { ExamsRepository, type ExamsDatabase } from '../exams/exams.repository.ts';
+import { ExamsRepository } from '../exams/exams.repository.ts';
 import { ExamsService } from '../exams/exams.service.ts';
-import { ManualClock, createExamsTestDatabase } from '../../test/support/exams-database.ts';
+import { ManualClock, useEmptiedExamsDatabase } from '../../test/support/exams-database.ts';
 import { AttemptsRepository } from './attempts.repository.ts';
 import { AttemptsService } from './attempts.service.ts';
 import { testPrincipal } from '../../test/support/principal.ts';
@@ -35,27 +34,22 @@ function assertNoAnswerKey(payload: unknown): void {
 }
 
 describe('AttemptsService on SQLite', () => {
-  let db: Kysely<ExamsDatabase>;
-  let destroy: () => Promise<void>;
+  const database = useEmptiedExamsDatabase();
   let clock: ManualClock;
   let exams: ExamsService;
   let attempts: AttemptsService;
 
-  before(async () => {
-    ({ db, destroy } = await createExamsTestDatabase());
-  });
-  after(async () => {
-    await destroy();
-  });
-  beforeEach(async () => {
-    await db.deleteFrom('attempts').execute();
-    await db.deleteFrom('exams').execute();
+  beforeEach(() => {
     clock = new ManualClock();
-    exams = new ExamsService(new ExamsRepository(db), clock);
-    attempts = new AttemptsService(new AttemptsRepository(db), createExamLookup(db), {
-      clock,
-      graceMs,
-    });
+    exams = new ExamsService(new ExamsRepository(database.db), clock);
+    attempts = new AttemptsService(
+      new AttemptsRepository(database.db),
+      createExamLookup(database.db),
+      {
+        clock,
+        graceMs,
+      },
+    );
   });
 
   /** A published exam: Q1 single choice (2 points), Q2 multiple choice, Q3 true/false. */
@@ -251,7 +245,7 @@ describe('AttemptsService on SQLite', () => {
       attempts.startOrResumeAttempt(learner, exam.id),
     ]);
     assert.equal(a.attempt.id, b.attempt.id);
-    const rows = await db.selectFrom('attempts').select('id').execute();
+    const rows = await database.db.selectFrom('attempts').select('id').execute();
     assert.equal(rows.length, 1);
   });
 
@@ -329,7 +323,10 @@ describe('AttemptsService on SQLite', () => {
     clock.advance(30_000 + graceMs + 1);
     assert.equal(await attempts.sweepExpiredAttempts(), 1);
     assert.equal(await attempts.sweepExpiredAttempts(), 0);
-    const states = await db.selectFrom('attempts').select(['id', 'state', 'score']).execute();
+    const states = await database.db
+      .selectFrom('attempts')
+      .select(['id', 'state', 'score'])
+      .execute();
     const byId = new Map(states.map((row) => [row.id, row]));
     assert.deepEqual(byId.get(overdue.attempt.id), {
       id: overdue.attempt.id,
@@ -456,12 +453,16 @@ describe('AttemptsService on SQLite', () => {
         return super.insertAttemptUnlessInProgress(attempt);
       }
     }
-    const racing = new AttemptsService(new RacingAttempts(db), createExamLookup(db), { clock });
+    const racing = new AttemptsService(
+      new RacingAttempts(database.db),
+      createExamLookup(database.db),
+      { clock },
+    );
     await assert.rejects(racing.startOrResumeAttempt(learner, exam.id), {
       code: 'max_attempts_reached',
     });
     assert.ok(raced);
-    const numbers = await db
+    const numbers = await database.db
       .selectFrom('attempts')
       .select('number')
       .where('exam_id', '=', exam.id)
@@ -480,11 +481,15 @@ describe('AttemptsService on SQLite', () => {
       override async insertAttemptUnlessInProgress(
         attempt: Parameters<AttemptsRepository['insertAttemptUnlessInProgress']>[0],
       ) {
-        await db.deleteFrom('exams').where('id', '=', exam.id).execute();
+        await database.db.deleteFrom('exams').where('id', '=', exam.id).execute();
         return super.insertAttemptUnlessInProgress(attempt);
       }
     }
-    const racing = new AttemptsService(new RacingAttempts(db), createExamLookup(db), { clock });
+    const racing = new AttemptsService(
+      new RacingAttempts(database.db),
+      createExamLookup(database.db),
+      { clock },
+    );
     await assert.rejects(racing.startOrResumeAttempt(learner, exam.id), { code: 'exam_not_found' });
   });
 });

@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
-import type { Kysely } from 'kysely';
+import { beforeEach, describe, it } from 'node:test';
 import type { QuestionBody } from '@assay/contracts';
 import { findPublishProblems } from './exam-rules.ts';
-import { ExamsRepository, type ExamsDatabase } from './exams.repository.ts';
+import { ExamsRepository } from './exams.repository.ts';
 import { ExamsService } from './exams.service.ts';
 import { SAMPLE_EXAMS, seedSampleExams } from './sample-exams.ts';
-import { ManualClock, createExamsTestDatabase } from '../../test/support/exams-database.ts';
+import { ManualClock, useEmptiedExamsDatabase } from '../../test/support/exams-database.ts';
 import { testPrincipal } from '../../test/support/principal.ts';
 
 const issuer = 'http://localhost:3000/oidc';
@@ -34,23 +33,14 @@ const singleChoice = (text: string): QuestionBody => ({
 });
 
 describe('ExamsService on SQLite', () => {
-  let db: Kysely<ExamsDatabase>;
-  let destroy: () => Promise<void>;
+  const database = useEmptiedExamsDatabase();
   let clock: ManualClock;
   let repository: ExamsRepository;
   let service: ExamsService;
 
-  before(async () => {
-    ({ db, destroy } = await createExamsTestDatabase());
-  });
-  after(async () => {
-    await destroy();
-  });
-  beforeEach(async () => {
-    await db.deleteFrom('attempts').execute();
-    await db.deleteFrom('exams').execute();
+  beforeEach(() => {
     clock = new ManualClock();
-    repository = new ExamsRepository(db);
+    repository = new ExamsRepository(database.db);
     service = new ExamsService(repository, clock);
   });
 
@@ -269,7 +259,7 @@ describe('ExamsService on SQLite', () => {
     await service.addQuestion(author, exam.id, singleChoice('Q'));
     assert.equal(await service.deleteExam(author, exam.id), 'deleted');
     await assert.rejects(service.getExamForEditing(author, exam.id), { code: 'exam_not_found' });
-    const orphans = await db.selectFrom('questions').select('id').execute();
+    const orphans = await database.db.selectFrom('questions').select('id').execute();
     assert.deepEqual(orphans, []);
   });
 

@@ -1,3 +1,4 @@
+import { after, before, beforeEach } from 'node:test';
 import type { Kysely } from 'kysely';
 import { parseDatabaseUrl } from '../../src/config.ts';
 import type { Database } from '../../src/platform/database-schema.ts';
@@ -28,6 +29,32 @@ export async function createExamsTestDatabase(): Promise<{
     destroy: async () => {
       await db.destroy();
       await testDatabase.destroy();
+    },
+  };
+}
+
+/**
+ * One migrated database for the enclosing suite: created before its tests, emptied of exams and
+ * attempts before each test, dropped after them. Read `db` inside tests and hooks.
+ */
+export function useEmptiedExamsDatabase(): { readonly db: Kysely<Database> } {
+  let database: Awaited<ReturnType<typeof createExamsTestDatabase>> | undefined;
+  const current = () => {
+    if (database === undefined) throw new Error('The suite has not created its database yet');
+    return database;
+  };
+  before(async () => {
+    database = await createExamsTestDatabase();
+  });
+  after(() => current().destroy());
+  beforeEach(async () => {
+    const { db } = current();
+    await db.deleteFrom('attempts').execute();
+    await db.deleteFrom('exams').execute();
+  });
+  return {
+    get db() {
+      return current().db;
     },
   };
 }
