@@ -1,10 +1,8 @@
 import { TestbedHarnessEnvironment } from '@angular/cdk/testing/testbed';
-import { HttpXsrfTokenExtractor, provideHttpClient, withInterceptors } from '@angular/common/http';
-import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
+import { HttpTestingController } from '@angular/common/http/testing';
 import type { ComponentFixture } from '@angular/core/testing';
 import { TestBed } from '@angular/core/testing';
 import { MatButtonHarness } from '@angular/material/button/testing';
-import { MATERIAL_ANIMATIONS } from '@angular/material/core';
 import { MatDialogHarness } from '@angular/material/dialog/testing';
 import { MatInputHarness } from '@angular/material/input/testing';
 import { MatSelectHarness } from '@angular/material/select/testing';
@@ -12,11 +10,13 @@ import { MatSnackBarHarness } from '@angular/material/snack-bar/testing';
 import type { MatRowHarness } from '@angular/material/table/testing';
 import { MatTableHarness } from '@angular/material/table/testing';
 import { provideRouter } from '@angular/router';
-import { Auth } from '../core/auth/auth';
-import { problemInterceptor } from '../core/http/problem-interceptor';
-import { PAGE_NAVIGATION } from '../core/page-navigation';
-import { Users } from './users';
 import type { UserSummary } from '@assay/contracts';
+import { createWithApi } from '../../testing/create-with-api';
+import { flushProblem } from '../../testing/problems';
+import { noAnimations, provideApiTesting, provideSessionCookie } from '../../testing/providers';
+import { signIn } from '../../testing/session';
+import { settle } from '../../testing/settle';
+import { Users } from './users';
 
 const ada: UserSummary = {
   id: 'u-ada',
@@ -42,33 +42,17 @@ describe('The users table', () => {
   let http: HttpTestingController;
 
   beforeEach(async () => {
-    TestBed.configureTestingModule({
-      imports: [Users],
-      providers: [
-        provideRouter([]),
-        provideHttpClient(withInterceptors([problemInterceptor])),
-        provideHttpClientTesting(),
-        { provide: PAGE_NAVIGATION, useValue: { assign: vi.fn() } },
-        { provide: MATERIAL_ANIMATIONS, useValue: { animationsDisabled: true } },
-      ],
-    });
-    fixture = TestBed.createComponent(Users);
-    http = TestBed.inject(HttpTestingController);
+    ({ fixture, http } = createWithApi(Users, { providers: [provideRouter([]), noAnimations] }));
     fixture.detectChanges();
     http
       .expectOne((r) => r.url === '/api/users' && !r.params.has('cursor'))
       .flush({ items: [ada, grace], nextCursor: null });
-    await settle();
+    await settle(fixture);
   });
 
   afterEach(() => {
     http.verify();
   });
-
-  async function settle(): Promise<void> {
-    await new Promise((resolve) => setTimeout(resolve));
-    await fixture.whenStable();
-  }
 
   const loader = () => TestbedHarnessEnvironment.loader(fixture);
   const documentLoader = () => TestbedHarnessEnvironment.documentRootLoader(fixture);
@@ -95,7 +79,7 @@ describe('The users table', () => {
     expect(request.request.method).toBe('PATCH');
     expect(request.request.body).toEqual({ role: 'instructor' });
     request.flush({ ...grace, role: 'instructor' });
-    await settle();
+    await settle(fixture);
 
     expect(await (await roleOf('Grace Hopper')).getValueText()).toBe('Instructor');
     const snackBar = await documentLoader().getHarness(MatSnackBarHarness);
@@ -121,17 +105,10 @@ describe('The users table', () => {
     await select.open();
     await select.clickOptions({ text: 'Learner' });
 
-    http.expectOne('/api/users/u-ada').flush(
-      {
-        type: 'urn:assay:problem:last_admin',
-        title: 'Conflict',
-        status: 409,
-        code: 'last_admin',
-        detail: 'At least one enabled admin must remain.',
-      },
-      { status: 409, statusText: 'Conflict' },
-    );
-    await settle();
+    flushProblem(http.expectOne('/api/users/u-ada'), 'last_admin', {
+      detail: 'At least one enabled admin must remain.',
+    });
+    await settle(fixture);
 
     expect(await (await roleOf('Ada Lovelace')).getValueText()).toBe('Admin');
     const snackBar = await documentLoader().getHarness(MatSnackBarHarness);
@@ -149,12 +126,12 @@ describe('The users table', () => {
     // The server ends a disabled account's sessions at once; the dialog says what will happen.
     expect(await dialog.getContentText()).toContain('signed out everywhere at once');
     await (await dialog.getHarness(MatButtonHarness.with({ text: 'Disable account' }))).click();
-    await settle();
+    await settle(fixture);
 
     const request = http.expectOne('/api/users/u-grace');
     expect(request.request.body).toEqual({ disabled: true });
     request.flush({ ...grace, disabled: true });
-    await settle();
+    await settle(fixture);
 
     const rows = await (await loader().getHarness(MatTableHarness)).getRows();
     expect((await rows[1]!.getCellTextByColumnName())['status']).toBe('Disabled');
@@ -181,7 +158,7 @@ describe('The users table', () => {
       http.expectOne((r) => r.url === '/api/users' && r.params.get('q') === 'gra'),
     );
     request.flush({ items: [grace], nextCursor: null });
-    await settle();
+    await settle(fixture);
 
     expect(await (await loader().getHarness(MatTableHarness)).getRows()).toHaveLength(1);
   });
@@ -197,23 +174,19 @@ describe('The users page with an external identity provider', () => {
       imports: [Users],
       providers: [
         provideRouter([]),
-        provideHttpClient(withInterceptors([problemInterceptor])),
-        provideHttpClientTesting(),
-        { provide: PAGE_NAVIGATION, useValue: { assign: vi.fn() } },
-        { provide: MATERIAL_ANIMATIONS, useValue: { animationsDisabled: true } },
-        { provide: HttpXsrfTokenExtractor, useValue: { getToken: () => 'xsrf' } },
+        ...provideApiTesting(),
+        noAnimations,
+        provideSessionCookie(true),
       ],
     });
     http = TestBed.inject(HttpTestingController);
-    const signingIn = TestBed.inject(Auth).load();
-    http.expectOne('/bff/user').flush({
+    await signIn(http, {
       subject: 'ext-margaret',
       displayName: 'Margaret Hamilton',
       roles: ['assay-admin'],
       permissions: ['take:exams', 'manage:exams', 'manage:users'],
       ...(accountsManagedAt !== undefined && { accountsManagedAt }),
     });
-    await signingIn;
     fixture = TestBed.createComponent(Users);
     fixture.detectChanges();
     // A page that asks for the list is not stable until its answer, which the test gives.
@@ -244,21 +217,15 @@ describe('The users page with an external identity provider', () => {
   it('says the same, without an error, when the server answers that the provider keeps them', async () => {
     await open(undefined);
 
-    http
-      .expectOne((r) => r.url === '/api/users')
-      .flush(
-        {
-          type: 'urn:assay:problem:accounts_external',
-          title: 'Accounts are managed by the identity provider',
-          status: 404,
-          code: 'accounts_external',
-          detail: `Accounts and roles are managed by the identity provider at ${issuer}, not by Assay.`,
-          issuer,
-        },
-        { status: 404, statusText: 'Not Found' },
-      );
-    await new Promise((resolve) => setTimeout(resolve));
-    await fixture.whenStable();
+    flushProblem(
+      http.expectOne((r) => r.url === '/api/users'),
+      'accounts_external',
+      {
+        detail: `Accounts and roles are managed by the identity provider at ${issuer}, not by Assay.`,
+        issuer,
+      },
+    );
+    await settle(fixture);
 
     expect(text()).toContain('Accounts are managed by your identity provider');
     expect(text()).toContain(issuer);
