@@ -1,58 +1,31 @@
 import { TestbedHarnessEnvironment } from '@angular/cdk/testing/testbed';
-import { provideHttpClient, withInterceptors } from '@angular/common/http';
-import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
-import type { ComponentFixture } from '@angular/core/testing';
 import { TestBed } from '@angular/core/testing';
 import { MatButtonHarness } from '@angular/material/button/testing';
 import { MatTabGroupHarness } from '@angular/material/tabs/testing';
 import { Title } from '@angular/platform-browser';
 import type { InteractionDetails } from '@assay/contracts';
-import { problemInterceptor } from '../core/http/problem-interceptor';
-import { PAGE_NAVIGATION } from '../core/page-navigation';
+import { createEachWithApi } from '../../testing/create-with-api';
+import { flushProblem } from '../../testing/problems';
+import { settle } from '../../testing/settle';
 import { Interaction } from './interaction';
 
 describe('The sign-in page', () => {
-  let fixture: ComponentFixture<Interaction>;
-  let httpTesting: HttpTestingController;
-  const assign = vi.fn<(url: string) => void>();
+  const page = createEachWithApi(Interaction, { inputs: { uid: 'uid-3' } });
 
-  beforeEach(() => {
-    assign.mockReset();
-    TestBed.configureTestingModule({
-      imports: [Interaction],
-      providers: [
-        provideHttpClient(withInterceptors([problemInterceptor])),
-        provideHttpClientTesting(),
-        { provide: PAGE_NAVIGATION, useValue: { assign } },
-      ],
-    });
-    fixture = TestBed.createComponent(Interaction);
-    fixture.componentRef.setInput('uid', 'uid-3');
-    httpTesting = TestBed.inject(HttpTestingController);
-  });
-
-  afterEach(() => {
-    httpTesting.verify();
-  });
-
-  const loader = () => TestbedHarnessEnvironment.loader(fixture);
-  const heading = () => (fixture.nativeElement as HTMLElement).querySelector('h1')?.textContent;
-
-  async function settle(): Promise<void> {
-    await new Promise((resolve) => setTimeout(resolve));
-    await fixture.whenStable();
-  }
+  const loader = () => TestbedHarnessEnvironment.loader(page.fixture);
+  const heading = () =>
+    (page.fixture.nativeElement as HTMLElement).querySelector('h1')?.textContent;
 
   async function open(details: Partial<InteractionDetails>): Promise<void> {
-    await fixture.whenStable();
-    httpTesting.expectOne('/interaction/uid-3/details').flush({
+    await page.fixture.whenStable();
+    page.http.expectOne('/interaction/uid-3/details').flush({
       uid: 'uid-3',
       prompt: 'login',
       mode: 'signin',
       clientName: 'Assay',
       ...details,
     });
-    await settle();
+    await settle(page.fixture);
   }
 
   it('opens on "Sign in" for a sign-in, and switches to "Create account"', async () => {
@@ -78,18 +51,11 @@ describe('The sign-in page', () => {
   });
 
   it('says an expired interaction has expired and offers to start again', async () => {
-    await fixture.whenStable();
-    httpTesting.expectOne('/interaction/uid-3/details').flush(
-      {
-        type: 'urn:assay:problem:interaction_not_found',
-        code: 'interaction_not_found',
-        status: 404,
-        title: 'The sign-in request has expired',
-        detail: 'This sign-in request does not exist or has expired.',
-      },
-      { status: 404, statusText: 'Not Found' },
-    );
-    await settle();
+    await page.fixture.whenStable();
+    flushProblem(page.http.expectOne('/interaction/uid-3/details'), 'interaction_not_found', {
+      detail: 'This sign-in request does not exist or has expired.',
+    });
+    await settle(page.fixture);
 
     expect(heading()).toBe('This sign-in link has expired');
     expect(TestBed.inject(Title).getTitle()).toBe('Sign-in link expired · Assay');
@@ -102,11 +68,11 @@ describe('The sign-in page', () => {
     const cancel = await loader().getHarness(MatButtonHarness.with({ text: 'Cancel' }));
 
     await cancel.click();
-    const abort = httpTesting.expectOne('/interaction/uid-3/abort');
+    const abort = page.http.expectOne('/interaction/uid-3/abort');
     expect(abort.request.method).toBe('POST');
     abort.flush({ redirectTo: '/bff/callback?error=access_denied' });
-    await settle();
+    await settle(page.fixture);
 
-    expect(assign).toHaveBeenCalledExactlyOnceWith('/bff/callback?error=access_denied');
+    expect(page.assign).toHaveBeenCalledExactlyOnceWith('/bff/callback?error=access_denied');
   });
 });

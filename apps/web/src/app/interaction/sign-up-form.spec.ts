@@ -1,45 +1,22 @@
 import { TestbedHarnessEnvironment } from '@angular/cdk/testing/testbed';
-import { provideHttpClient, withInterceptors } from '@angular/common/http';
-import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
-import type { ComponentFixture } from '@angular/core/testing';
-import { TestBed } from '@angular/core/testing';
 import { MatButtonHarness } from '@angular/material/button/testing';
 import { MatFormFieldHarness } from '@angular/material/form-field/testing';
-import { MatInputHarness } from '@angular/material/input/testing';
-import { problemInterceptor } from '../core/http/problem-interceptor';
-import { PAGE_NAVIGATION } from '../core/page-navigation';
+import type { ErrorCode } from '@assay/contracts';
+import { createEachWithApi } from '../../testing/create-with-api';
+import { inputLabelled } from '../../testing/harnesses';
+import { flushProblem } from '../../testing/problems';
+import { settle } from '../../testing/settle';
 import { SignUpForm } from './sign-up-form';
 
 describe('The sign-up form', () => {
-  let fixture: ComponentFixture<SignUpForm>;
-  let httpTesting: HttpTestingController;
-  const assign = vi.fn<(url: string) => void>();
+  const form = createEachWithApi(SignUpForm, { inputs: { uid: 'uid-2' } });
 
-  beforeEach(async () => {
-    assign.mockReset();
-    TestBed.configureTestingModule({
-      imports: [SignUpForm],
-      providers: [
-        provideHttpClient(withInterceptors([problemInterceptor])),
-        provideHttpClientTesting(),
-        { provide: PAGE_NAVIGATION, useValue: { assign } },
-      ],
-    });
-    fixture = TestBed.createComponent(SignUpForm);
-    fixture.componentRef.setInput('uid', 'uid-2');
-    httpTesting = TestBed.inject(HttpTestingController);
-    await fixture.whenStable();
-  });
+  beforeEach(() => form.fixture.whenStable());
 
-  afterEach(() => {
-    httpTesting.verify();
-  });
-
-  const loader = () => TestbedHarnessEnvironment.loader(fixture);
+  const loader = () => TestbedHarnessEnvironment.loader(form.fixture);
   const field = (label: string) =>
     loader().getHarness(MatFormFieldHarness.with({ floatingLabelText: label }));
-  const input = async (label: string) =>
-    (await (await field(label)).getControl(MatInputHarness)) as MatInputHarness;
+  const input = (label: string) => inputLabelled(loader(), label);
   const errorsOn = async (label: string) => (await field(label)).getTextErrors();
 
   const account = {
@@ -57,15 +34,12 @@ describe('The sign-up form', () => {
     await (await loader().getHarness(MatButtonHarness.with({ text: 'Create account' }))).click();
   }
 
-  async function answer(status: number, problem: Record<string, unknown>): Promise<void> {
-    const request = httpTesting.expectOne('/interaction/uid-2/signup');
+  /** Checks the account sent, answers with the problem for `code`, and lets the form show it. */
+  async function refuse(code: ErrorCode, members: Record<string, unknown>): Promise<void> {
+    const request = form.http.expectOne('/interaction/uid-2/signup');
     expect(request.request.body).toEqual(account);
-    request.flush(
-      { type: `urn:assay:problem:${String(problem['code'])}`, status, ...problem },
-      { status, statusText: 'x' },
-    );
-    await new Promise((resolve) => setTimeout(resolve));
-    await fixture.whenStable();
+    flushProblem(request, code, members);
+    await settle(form.fixture);
   }
 
   it('labels its fields for password managers and explains the password rule', async () => {
@@ -95,21 +69,19 @@ describe('The sign-up form', () => {
 
   it('creates the account and follows redirectTo', async () => {
     await fillAndSubmit();
-    const request = httpTesting.expectOne('/interaction/uid-2/signup');
+    const request = form.http.expectOne('/interaction/uid-2/signup');
     expect(request.request.method).toBe('POST');
     expect(request.request.body).toEqual(account);
 
     request.flush({ redirectTo: '/oidc/auth/uid-2' });
-    await fixture.whenStable();
+    await form.fixture.whenStable();
 
-    expect(assign).toHaveBeenCalledExactlyOnceWith('/oidc/auth/uid-2');
+    expect(form.assign).toHaveBeenCalledExactlyOnceWith('/oidc/auth/uid-2');
   });
 
   it('puts the field errors of a 400 on the fields they name', async () => {
     await fillAndSubmit();
-    await answer(400, {
-      code: 'validation_failed',
-      title: 'The request is invalid',
+    await refuse('validation_failed', {
       detail: 'The body is invalid.',
       errors: [
         { field: '/password', message: 'This password is too common; choose another one' },
@@ -123,7 +95,7 @@ describe('The sign-up form', () => {
     expect(await errorsOn('Email')).toEqual(['Must be an email address.']);
     expect(await errorsOn('Username')).toEqual([]);
     expect(await errorsOn('Display name')).toEqual([]);
-    expect(assign).not.toHaveBeenCalled();
+    expect(form.assign).not.toHaveBeenCalled();
 
     // Editing the field clears the server's complaint about it.
     await (await input('Password')).setValue('a much less common passphrase');
@@ -133,11 +105,7 @@ describe('The sign-up form', () => {
 
   it('puts a 409 username_taken on the username', async () => {
     await fillAndSubmit();
-    await answer(409, {
-      code: 'username_taken',
-      title: 'The username is taken',
-      detail: 'The username is taken.',
-    });
+    await refuse('username_taken', { detail: 'The username is taken.' });
 
     expect(await errorsOn('Username')).toEqual(['This username is taken. Choose another one.']);
     expect(await errorsOn('Email')).toEqual([]);
@@ -148,7 +116,7 @@ describe('The sign-up form', () => {
 
   it('puts a 409 email_taken on the email', async () => {
     await fillAndSubmit();
-    await answer(409, { code: 'email_taken', title: 'Taken', detail: 'Taken.' });
+    await refuse('email_taken', { detail: 'Taken.' });
 
     expect(await errorsOn('Email')).toEqual([
       'An account with this email already exists. Sign in instead.',
