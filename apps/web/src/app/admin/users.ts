@@ -15,18 +15,7 @@ import { MatInput } from '@angular/material/input';
 import { MatProgressBar } from '@angular/material/progress-bar';
 import type { MatSelectChange } from '@angular/material/select';
 import { MatOption, MatSelect } from '@angular/material/select';
-import {
-  MatCell,
-  MatCellDef,
-  MatColumnDef,
-  MatHeaderCell,
-  MatHeaderCellDef,
-  MatHeaderRow,
-  MatHeaderRowDef,
-  MatRow,
-  MatRowDef,
-  MatTable,
-} from '@angular/material/table';
+import { MatTableModule } from '@angular/material/table';
 import { Auth } from '../core/auth/auth';
 import { ApiError } from '../core/http/api-error';
 import { Notifier } from '../core/notifier';
@@ -58,22 +47,13 @@ const roleChangeTiming = 'The change reaches them within 10 minutes, without sig
   imports: [
     DateTimePipe,
     MatButton,
-    MatCell,
-    MatCellDef,
-    MatColumnDef,
     MatFormField,
-    MatHeaderCell,
-    MatHeaderCellDef,
-    MatHeaderRow,
-    MatHeaderRowDef,
     MatInput,
     MatLabel,
     MatOption,
     MatProgressBar,
-    MatRow,
-    MatRowDef,
     MatSelect,
-    MatTable,
+    MatTableModule,
   ],
   templateUrl: './users.html',
   styleUrl: './users.scss',

@@ -11,18 +11,7 @@ import {
 } from '@angular/core';
 import { MatButton } from '@angular/material/button';
 import { MatProgressBar } from '@angular/material/progress-bar';
-import {
-  MatCell,
-  MatCellDef,
-  MatColumnDef,
-  MatHeaderCell,
-  MatHeaderCellDef,
-  MatHeaderRow,
-  MatHeaderRowDef,
-  MatRow,
-  MatRowDef,
-  MatTable,
-} from '@angular/material/table';
+import { MatTableModule } from '@angular/material/table';
 import { ActivatedRoute, RouterLink } from '@angular/router';
 import type { AuthorAttemptPage, AuthorAttemptRow, Exam } from '@assay/contracts';
 import { EXAM_LIMITS } from '@assay/contracts/limits';
@@ -48,23 +37,7 @@ type ShownPage = Requested & AuthorAttemptPage;
 /** `/authoring/:examId/attempts`: every graded attempt at the exam, most recent first. */
 @Component({
   selector: 'app-exam-attempts',
-  imports: [
-    DateTimePipe,
-    MatButton,
-    MatCell,
-    MatCellDef,
-    MatColumnDef,
-    MatHeaderCell,
-    MatHeaderCellDef,
-    MatHeaderRow,
-    MatHeaderRowDef,
-    MatProgressBar,
-    MatRow,
-    MatRowDef,
-    MatTable,
-    RouterLink,
-    StatusChip,
-  ],
+  imports: [DateTimePipe, MatButton, MatProgressBar, MatTableModule, RouterLink, StatusChip],
   templateUrl: './exam-attempts.html',
   styleUrl: './exam-attempts.scss',
   changeDetection: ChangeDetectionStrategy.OnPush,

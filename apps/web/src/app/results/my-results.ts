@@ -9,18 +9,7 @@ import {
 } from '@angular/core';
 import { MatAnchor, MatButton } from '@angular/material/button';
 import { MatProgressBar } from '@angular/material/progress-bar';
-import {
-  MatCell,
-  MatCellDef,
-  MatColumnDef,
-  MatHeaderCell,
-  MatHeaderCellDef,
-  MatHeaderRow,
-  MatHeaderRowDef,
-  MatRow,
-  MatRowDef,
-  MatTable,
-} from '@angular/material/table';
+import { MatTableModule } from '@angular/material/table';
 import { RouterLink } from '@angular/router';
 import type { MyAttemptRow } from '@assay/contracts';
 import { EXAM_LIMITS } from '@assay/contracts/limits';
@@ -33,23 +22,7 @@ const PAGE_SIZE = EXAM_LIMITS.pageSizeDefault;
 /** The learner's attempts, newest first, with a link to each result (or back into the exam). */
 @Component({
   selector: 'app-my-results',
-  imports: [
-    DateTimePipe,
-    MatAnchor,
-    MatButton,
-    MatCell,
-    MatCellDef,
-    MatColumnDef,
-    MatHeaderCell,
-    MatHeaderCellDef,
-    MatHeaderRow,
-    MatHeaderRowDef,
-    MatProgressBar,
-    MatRow,
-    MatRowDef,
-    MatTable,
-    RouterLink,
-  ],
+  imports: [DateTimePipe, MatAnchor, MatButton, MatProgressBar, MatTableModule, RouterLink],
   templateUrl: './my-results.html',
   styleUrl: './my-results.scss',
   changeDetection: ChangeDetectionStrategy.OnPush,
