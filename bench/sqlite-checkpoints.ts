@@ -1,0 +1,106 @@
+// `npm run bench:checkpoints`: answer saves under load with SQLite's WAL checkpoints on the
+// dialect's worker thread (apps/server/src/platform/sqlite-checkpointer.ts) beside SQLite's own
+// automatic checkpoints (`wal_autocheckpoint = 1000`, run inline by the commit that crosses
+// 1000 pages), in the same run, each on its own database file, taking turns. Saves go through
+// the service, one answer each: first 16 learners back to back (how many a second), then on a
+// fixed schedule at half the slower one's rate, latency counted from when a save was due (so a
+// stalled event loop shows, as it does to the requests queued behind it).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Kysely, sql } from 'kysely';
+import { median, percentile } from './micro.ts';
+import { seedExams, type LearnerAttempt } from './seed.ts';
+import type { Database } from '../apps/server/src/platform/database-schema.ts';
+import { NodeSqliteDialect } from '../apps/server/src/platform/sqlite-dialect.ts';
+
+const rounds = 3;
+const secondsPerRound = 1;
+const directory = mkdtempSync(path.join(tmpdir(), 'assay-bench-checkpoints-'));
+
+interface Configuration {
+  readonly name: string;
+  readonly db: Kysely<Database>;
+  attempts: readonly LearnerAttempt[];
+  /** Back to back: saves a second, per round. */
+  readonly rates: number[];
+  /** On a schedule: each save's latency in ms. */
+  readonly latencies: number[];
+}
+
+async function configuration(name: string, automatic: boolean): Promise<Configuration> {
+  const db = new Kysely<Database>({
+    dialect: new NodeSqliteDialect({
+      file: path.join(directory, `${automatic ? 'automatic' : 'worker'}.db`),
+      // The worker idles (its longest interval), and SQLite checkpoints by itself again.
+      ...(automatic ? { checkpoints: { intervalMs: 2 ** 31 - 1 } } : {}),
+    }),
+  });
+  if (automatic) await sql`PRAGMA wal_autocheckpoint = 1000`.execute(db);
+  return { name, db, attempts: [], rates: [], latencies: [] };
+}
+
+/** Every learner saves back to back for `seconds`. */
+async function savesPerSecond(target: Configuration, seconds: number): Promise<void> {
+  const until = performance.now() + seconds * 1000;
+  let saves = 0;
+  const started = performance.now();
+  await Promise.all(
+    target.attempts.map(async (attempt) => {
+      while (performance.now() < until) {
+        await attempt.saveNext();
+        saves++;
+      }
+    }),
+  );
+  target.rates.push(saves / ((performance.now() - started) / 1000));
+}
+
+/** Saves due at `rate` a second for `seconds`, the learners in turn; records their latencies. */
+async function savesAtRate(target: Configuration, rate: number, seconds: number): Promise<void> {
+  const start = performance.now() + 10;
+  await Promise.all(
+    Array.from({ length: Math.round(rate * seconds) }, async (_, i) => {
+      const due = start + (i * 1000) / rate;
+      const wait = due - performance.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      await target.attempts[i % target.attempts.length]?.saveNext();
+      target.latencies.push(performance.now() - due);
+    }),
+  );
+}
+
+const configurations = [
+  await configuration('checkpoints on the worker thread (the dialect)', false),
+  await configuration('SQLite automatic checkpoints (wal_autocheckpoint)', true),
+];
+try {
+  for (const target of configurations) {
+    target.attempts = (await seedExams(target.db)).attempts;
+    await savesPerSecond(target, 0.3); // warm-up: JIT, caches
+    target.rates.length = 0;
+  }
+  for (let round = 0; round < rounds; round++) {
+    for (const target of configurations) await savesPerSecond(target, secondsPerRound);
+  }
+  const rate = Math.min(...configurations.map(({ rates }) => median(rates))) / 2;
+  for (let round = 0; round < rounds; round++) {
+    for (const target of configurations) await savesAtRate(target, rate, secondsPerRound);
+  }
+  console.log(
+    `\nAnswer saves: back to back (16 learners), then offered ${rate.toFixed(0)}/s ` +
+      `(${String(rounds)} × ${String(secondsPerRound)} s each, taking turns)`,
+  );
+  console.log(
+    `  ${'checkpoints'.padEnd(52)} ${'saves/s'.padStart(8)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'max ms'.padStart(8)}`,
+  );
+  for (const { name, latencies, rates } of configurations) {
+    const sorted = latencies.toSorted((a, b) => a - b);
+    console.log(
+      `  ${name.padEnd(52)} ${median(rates).toFixed(0).padStart(8)} ${percentile(sorted, 50).toFixed(2).padStart(8)} ${percentile(sorted, 99).toFixed(2).padStart(8)} ${(sorted.at(-1) ?? 0).toFixed(2).padStart(8)}`,
+    );
+  }
+} finally {
+  for (const { db } of configurations) await db.destroy();
+  rmSync(directory, { recursive: true, force: true });
+}
