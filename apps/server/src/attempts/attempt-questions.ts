@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { AttemptQuestion, QuestionType } from '@assay/contracts';
+import type { AttemptQuestion } from '@assay/contracts';
 import { LRUCache } from 'lru-cache';
-import type { QuestionRecord } from '../exams/index.ts';
+import { keyedQuestion, type KeyedQuestion, type QuestionRecord } from '../exams/index.ts';
 import { orderForAttempt, type ShuffleSettings } from './shuffle.ts';
 
 /*
@@ -15,41 +15,16 @@ import { orderForAttempt, type ShuffleSettings } from './shuffle.ts';
  * never changes once written, so every server instance may keep the ones it has read.
  */
 
-/** A frozen question with its answer key: only grading and the review built from it read it. */
-export interface AttemptQuestionSnapshot {
-  readonly id: string;
-  readonly type: QuestionType;
-  readonly text: string;
-  readonly points: number;
-  readonly explanation: string;
-  readonly choices: readonly {
-    readonly id: string;
-    readonly text: string;
-    readonly correct: boolean;
-  }[];
-}
-
 /** A question set ready to store: its id is the hash of its JSON. */
 export interface FrozenQuestionSet {
   readonly id: string;
   readonly json: string;
-  readonly questions: readonly AttemptQuestionSnapshot[];
+  readonly questions: readonly KeyedQuestion[];
 }
 
 /** An exam's questions as they are now (author's order, with the key), as a question set. */
 export function freezeQuestionSet(questions: readonly QuestionRecord[]): FrozenQuestionSet {
-  const frozen: AttemptQuestionSnapshot[] = questions.map((question) => ({
-    id: question.id,
-    type: question.type,
-    text: question.text,
-    points: question.points,
-    explanation: question.explanation,
-    choices: question.choices.map((choice) => ({
-      id: choice.id,
-      text: choice.text,
-      correct: choice.correct,
-    })),
-  }));
+  const frozen: KeyedQuestion[] = questions.map((question) => keyedQuestion(question));
   const json = JSON.stringify(frozen);
   return { id: createHash('sha256').update(json).digest('base64url'), json, questions: frozen };
 }
@@ -59,7 +34,7 @@ export function freezeQuestionSet(questions: readonly QuestionRecord[]): FrozenQ
  * in `attempts.question_order`: `[[questionIndex, choiceIndex, …], …]`.
  */
 export function orderOfAttempt(
-  questions: readonly AttemptQuestionSnapshot[],
+  questions: readonly KeyedQuestion[],
   seed: number,
   settings: ShuffleSettings,
 ): string {
@@ -75,12 +50,12 @@ export function orderOfAttempt(
 
 /** A set's questions in an attempt's stored order. Indexes outside the set are skipped. */
 export function inAttemptOrder(
-  questions: readonly AttemptQuestionSnapshot[],
+  questions: readonly KeyedQuestion[],
   orderJson: string,
-): AttemptQuestionSnapshot[] {
+): KeyedQuestion[] {
   const order = JSON.parse(orderJson) as unknown;
   if (!Array.isArray(order)) return [];
-  const ordered: AttemptQuestionSnapshot[] = [];
+  const ordered: KeyedQuestion[] = [];
   for (const entry of order as unknown[]) {
     if (!Array.isArray(entry)) continue;
     const [index, ...choiceIndexes] = entry as number[];
@@ -95,9 +70,9 @@ export function inAttemptOrder(
 }
 
 /** Reads a stored question set. */
-export function parseQuestionSet(json: string): AttemptQuestionSnapshot[] {
+export function parseQuestionSet(json: string): KeyedQuestion[] {
   const parsed: unknown = JSON.parse(json);
-  return Array.isArray(parsed) ? (parsed as AttemptQuestionSnapshot[]) : [];
+  return Array.isArray(parsed) ? (parsed as KeyedQuestion[]) : [];
 }
 
 /** Where question sets are kept (the attempts repository). */
@@ -117,19 +92,14 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-const learnerQuestions = new WeakMap<
-  readonly AttemptQuestionSnapshot[],
-  readonly AttemptQuestion[]
->();
+const learnerQuestions = new WeakMap<readonly KeyedQuestion[], readonly AttemptQuestion[]>();
 
 /**
  * Questions as the learner sees them while taking the exam: field by field, so the answer key
  * and explanations stay on the server. For frozen (cached) questions the result is made once and
  * frozen too, so that its JSON can be kept as well (see `attempt-view-json.ts`).
  */
-export function forLearner(
-  ordered: readonly AttemptQuestionSnapshot[],
-): readonly AttemptQuestion[] {
+export function forLearner(ordered: readonly KeyedQuestion[]): readonly AttemptQuestion[] {
   const known = learnerQuestions.get(ordered);
   if (known !== undefined) return known;
   const shown = ordered.map((question, index) => ({
@@ -161,8 +131,8 @@ export interface QuestionSetsCapacity {
  */
 export class QuestionSets {
   readonly #store: QuestionSetStore;
-  readonly #parsed: LRUCache<string, readonly AttemptQuestionSnapshot[]>;
-  readonly #ordered: LRUCache<string, readonly AttemptQuestionSnapshot[]>;
+  readonly #parsed: LRUCache<string, readonly KeyedQuestion[]>;
+  readonly #ordered: LRUCache<string, readonly KeyedQuestion[]>;
 
   constructor(
     store: QuestionSetStore,
@@ -184,7 +154,7 @@ export class QuestionSets {
     readonly id: string;
     readonly question_set_id: string;
     readonly question_order: string;
-  }): Promise<readonly AttemptQuestionSnapshot[]> {
+  }): Promise<readonly KeyedQuestion[]> {
     // A set id is base64url, so the separator cannot occur in it.
     const key = `${attempt.question_set_id} ${attempt.question_order}`;
     const known = this.#ordered.get(key);
@@ -196,7 +166,7 @@ export class QuestionSets {
     return ordered;
   }
 
-  async #load(id: string, attemptId: string): Promise<readonly AttemptQuestionSnapshot[]> {
+  async #load(id: string, attemptId: string): Promise<readonly KeyedQuestion[]> {
     const cached = this.#parsed.get(id);
     if (cached !== undefined) return cached;
     const json = await this.#store.findQuestionSet(id);

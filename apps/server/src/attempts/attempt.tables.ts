@@ -54,7 +54,7 @@ export interface AttemptsTable {
  */
 export interface QuestionSetsTable {
   id: string;
-  /** `AttemptQuestionSnapshot[]` JSON, with the answer key: never sent as is. */
+  /** `KeyedQuestion[]` JSON, with the answer key: never sent as is. */
   questions_json: string;
   created_at: string;
 }

@@ -11,7 +11,7 @@ import type {
   SaveAnswersResult,
   SubmitAttemptBody,
 } from '@assay/contracts';
-import { examNotFound, type ExamLookup } from '../exams/index.ts';
+import { examNotFound, type ExamLookup, type KeyedQuestion } from '../exams/index.ts';
 import { systemClock, type Clock } from '../platform/clock.ts';
 import { readPage } from '../platform/page-cursor.ts';
 import type { Principal } from '../platform/principal.ts';
@@ -44,7 +44,6 @@ import {
   forLearner,
   freezeQuestionSet,
   orderOfAttempt,
-  type AttemptQuestionSnapshot,
 } from './attempt-questions.ts';
 import {
   buildAttemptResult,
@@ -408,7 +407,7 @@ export class AttemptsService {
 
   #inProgressView(
     attempt: AttemptWithExam,
-    ordered: readonly AttemptQuestionSnapshot[],
+    ordered: readonly KeyedQuestion[],
     answers: StoredAnswer[],
   ): AttemptView {
     return {
@@ -473,7 +472,7 @@ function resultOf(attempt: AttemptWithExam, snapshot: GradedSnapshot): AttemptRe
 
 function answeredCount(
   answers: readonly StoredAnswer[],
-  questions: readonly AttemptQuestionSnapshot[],
+  questions: readonly KeyedQuestion[],
 ): number {
   const known = new Set(questions.map((question) => question.id));
   return answers.filter((answer) => known.has(answer.questionId) && answer.choiceIds.length > 0)
@@ -481,7 +480,7 @@ function answeredCount(
 }
 
 /** Refuses answers to unknown questions, unknown choices, and several choices where one fits. */
-function checkAnswers(body: SaveAnswersBody, questions: readonly AttemptQuestionSnapshot[]): void {
+function checkAnswers(body: SaveAnswersBody, questions: readonly KeyedQuestion[]): void {
   const byId = new Map(questions.map((question) => [question.id, question]));
   const seen = new Set<string>();
   const errors: FieldError[] = [];

@@ -1,17 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ReviewPolicy } from '@assay/contracts';
+import type { KeyedQuestion } from '../exams/index.ts';
 import { gradeAttempt } from './grading.ts';
-import {
-  buildAttemptResult,
-  parseStoredGrade,
-  snapshotGrade,
-  storeGrade,
-  type SnapshotSourceQuestion,
-} from './review.ts';
+import { buildAttemptResult, parseStoredGrade, snapshotGrade, storeGrade } from './review.ts';
 
 const secretExplanation = 'SECRET-EXPLANATION-because-reasons';
-const questions: SnapshotSourceQuestion[] = [
+const questions: KeyedQuestion[] = [
   {
     id: 'q1',
     type: 'single_choice',

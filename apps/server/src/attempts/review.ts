@@ -5,6 +5,7 @@ import type {
   ReviewPolicy,
   ReviewQuestion,
 } from '@assay/contracts';
+import type { KeyedQuestion } from '../exams/index.ts';
 import type { GradedQuestion } from './grading.ts';
 
 /**
@@ -71,23 +72,9 @@ export interface GradedSnapshotQuestion {
   }[];
 }
 
-/** A question as shown in the attempt, with its key, for building the snapshot. */
-export interface SnapshotSourceQuestion {
-  readonly id: string;
-  readonly type: QuestionType;
-  readonly text: string;
-  readonly points: number;
-  readonly explanation: string;
-  readonly choices: readonly {
-    readonly id: string;
-    readonly text: string;
-    readonly correct: boolean;
-  }[];
-}
-
 /** The grade of `questions` (in the attempt's order) with the questions, for reviews. */
 export function snapshotGrade(
-  questions: readonly SnapshotSourceQuestion[],
+  questions: readonly KeyedQuestion[],
   grade: { readonly questions: readonly StoredQuestionGrade[] },
 ): GradedSnapshot {
   const gradedById = new Map(grade.questions.map((graded) => [graded.questionId, graded]));

@@ -1,7 +1,8 @@
 import { sql, type Kysely, type NotNull, type Transaction } from 'kysely';
-import type { ExamStatus, QuestionType } from '@assay/contracts';
+import type { ExamStatus } from '@assay/contracts';
 import type { Database } from '../platform/database-schema.ts';
 import type { ExamsTable } from './exam.tables.ts';
+import type { KeyedChoice, KeyedQuestion } from './keyed-question.ts';
 import { isForeignKeyViolation } from '../platform/database-errors.ts';
 import { containsPattern, keysetPage, type PageWindow } from '../platform/page-cursor.ts';
 
@@ -34,37 +35,19 @@ export type AuthoredExamSummaryRow = ExamSummaryRow &
   Pick<ExamsTable, 'status' | 'created_at' | 'updated_at'> & { attempt_count: number };
 
 /** A choice as stored, with its key. */
-export interface ChoiceRecord {
-  readonly id: string;
+export interface ChoiceRecord extends KeyedChoice {
   readonly position: number;
-  readonly text: string;
-  readonly correct: boolean;
 }
 
 /** A question as stored, with its choices in order. */
-export interface QuestionRecord {
-  readonly id: string;
+export interface QuestionRecord extends KeyedQuestion {
   readonly examId: string;
   readonly position: number;
-  readonly type: QuestionType;
-  readonly text: string;
-  readonly points: number;
-  readonly explanation: string;
   readonly choices: readonly ChoiceRecord[];
 }
 
 /** A question to write, with its choices in order. */
-export interface QuestionToWrite {
-  readonly type: QuestionType;
-  readonly text: string;
-  readonly points: number;
-  readonly explanation: string;
-  readonly choices: readonly {
-    readonly id: string;
-    readonly text: string;
-    readonly correct: boolean;
-  }[];
-}
+export type QuestionToWrite = Omit<KeyedQuestion, 'id'>;
 
 /** Filters and window of an exam listing. */
 export interface ExamListWindow extends PageWindow {

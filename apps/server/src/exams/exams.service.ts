@@ -38,6 +38,7 @@ import type {
   QuestionRecord,
   QuestionToWrite,
 } from './exams.repository.ts';
+import { keyedQuestion } from './keyed-question.ts';
 import { systemClock, type Clock } from '../platform/clock.ts';
 import { readPage } from '../platform/page-cursor.ts';
 import type { Principal } from '../platform/principal.ts';
@@ -375,19 +376,7 @@ function toAuthoredExamSummary(exam: AuthoredExamSummaryRow): AuthoredExamSummar
 }
 
 function toAuthorQuestion(question: QuestionRecord): AuthorQuestion {
-  return {
-    id: question.id,
-    position: question.position,
-    type: question.type,
-    text: question.text,
-    points: question.points,
-    explanation: question.explanation,
-    choices: question.choices.map((choice) => ({
-      id: choice.id,
-      text: choice.text,
-      correct: choice.correct,
-    })),
-  };
+  return { ...keyedQuestion(question), position: question.position };
 }
 
 /** The author's full view of an exam. */

@@ -5,4 +5,5 @@
 export { examNotFound } from './exam-errors.ts';
 export { createExamLookup, type ExamLookup, type ExamToTake } from './exam-lookup.ts';
 export type { QuestionRecord } from './exams.repository.ts';
+export { keyedQuestion, type KeyedChoice, type KeyedQuestion } from './keyed-question.ts';
 export { examsPlugin, type ExamsPluginOptions } from './exams.plugin.ts';
