@@ -100,7 +100,7 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<SessionRoutesOptions> = (
     async (request, reply) => {
       const sealed = request.cookies[cookies.names.login];
       reply.clearCookie(cookies.names.login, cookies.options(true));
-      const transaction = sessions.openSignIn(sealed);
+      const transaction = await sessions.openSignIn(sealed);
       if (transaction === undefined) {
         request.log.warn(
           { loginCookie: sealed === undefined ? 'missing' : 'expired or unreadable' },

@@ -115,8 +115,8 @@ export class SessionService {
   // Concurrent requests of one session share one refresh (per instance; across instances
   // `claimRefresh` decides).
   readonly #refreshing = new Map<string, Promise<SessionCredentials | 'expired'>>();
-  // The tokens of recently used sessions, opened: AES-GCM on every request of the web app cost
-  // more than reading the session. Keyed by session, and used only while the row still holds
+  // The tokens of recently used sessions, opened: decrypting on every request of the web app
+  // cost more than reading the session. Keyed by session, and used only while the row still holds
   // the very box they came from, so a refresh (by any instance) or a sign-out (the row is gone)
   // is seen at the next request, exactly as if the box were opened each time.
   readonly #opened = new LRUCache<
@@ -148,7 +148,7 @@ export class SessionService {
   async credentialsOf(sessionId: string): Promise<SessionCredentials | 'expired'> {
     const idHash = sha256(sessionId);
     const row = await this.#options.sessions.find(idHash, new Date(this.#now()).toISOString());
-    const tokens = row === undefined ? undefined : this.#openTokens(row);
+    const tokens = row === undefined ? undefined : await this.#openTokens(row);
     if (row === undefined || tokens === undefined) return 'expired';
     if (tokens.expiresAt - this.#now() > REFRESH_MARGIN_SECONDS * 1000) {
       return { accessToken: tokens.accessToken, csrfToken: row.csrf_token };
@@ -212,14 +212,17 @@ export class SessionService {
     if (request.signup === true) parameters[SCREEN_HINT_PARAM] = 'signup';
     return {
       authorizationUrl: oidc.buildAuthorizationUrl(config, parameters),
-      sealedTransaction: this.#options.transactionBox.seal(JSON.stringify(transaction), 'login'),
+      sealedTransaction: await this.#options.transactionBox.seal(
+        JSON.stringify(transaction),
+        'login',
+      ),
     };
   }
 
   /** The live sign-in sealed in a login cookie; undefined when missing, unreadable or expired. */
-  openSignIn(sealed: string | undefined): LoginTransaction | undefined {
+  async openSignIn(sealed: string | undefined): Promise<LoginTransaction | undefined> {
     const json =
-      sealed === undefined ? undefined : this.#options.transactionBox.open(sealed, 'login');
+      sealed === undefined ? undefined : await this.#options.transactionBox.open(sealed, 'login');
     const transaction = json === undefined ? undefined : (JSON.parse(json) as LoginTransaction);
     return transaction === undefined || transaction.expiresAt < this.#now()
       ? undefined
@@ -290,7 +293,7 @@ export class SessionService {
     await this.#options.sessions.insert({
       id_hash: idHash,
       subject,
-      tokens: this.#sealTokens(tokens, idHash),
+      tokens: await this.#sealTokens(tokens, idHash),
       csrf_token: csrfToken,
       access_expires_at: new Date(tokens.expiresAt).toISOString(),
       created_at: new Date(now).toISOString(),
@@ -315,7 +318,7 @@ export class SessionService {
     if (row === undefined) return undefined;
     checkCsrf(row.csrf_token);
     await this.#endSession(row.id_hash);
-    return { refreshToken: this.#openTokens(row)?.refreshToken };
+    return { refreshToken: (await this.#openTokens(row))?.refreshToken };
   }
 
   /**
@@ -345,7 +348,7 @@ export class SessionService {
     return oidc.buildEndSessionUrl(config, { post_logout_redirect_uri: postLogout }).href;
   }
 
-  #sealTokens(tokens: SessionTokens, idHash: string): string {
+  #sealTokens(tokens: SessionTokens, idHash: string): Promise<string> {
     return this.#options.tokenBox.seal(JSON.stringify(tokens), idHash);
   }
 
@@ -354,10 +357,10 @@ export class SessionService {
     await this.#options.sessions.delete(idHash);
   }
 
-  #openTokens(row: BffSessionRow): SessionTokens | undefined {
+  async #openTokens(row: BffSessionRow): Promise<SessionTokens | undefined> {
     const known = this.#opened.get(row.id_hash);
     if (known?.sealed === row.tokens) return known.tokens;
-    const json = this.#options.tokenBox.open(row.tokens, row.id_hash);
+    const json = await this.#options.tokenBox.open(row.tokens, row.id_hash);
     if (json === undefined) return undefined;
     const tokens = Object.freeze(JSON.parse(json) as SessionTokens);
     this.#opened.set(row.id_hash, { sealed: row.tokens, tokens });
@@ -451,7 +454,7 @@ export class SessionService {
       throw error;
     }
     const stored = await sessions.replaceTokens(row.id_hash, row.tokens, {
-      tokens: this.#sealTokens(next, row.id_hash),
+      tokens: await this.#sealTokens(next, row.id_hash),
       access_expires_at: new Date(next.expiresAt).toISOString(),
       updated_at: new Date(this.#now()).toISOString(),
     });
@@ -480,7 +483,7 @@ export class SessionService {
     for (let delay = 20; performance.now() < giveUpAt; delay = Math.min(delay * 2, 500)) {
       await new Promise((resolve) => setTimeout(resolve, delay));
       const current = await sessions.find(row.id_hash, new Date(this.#now()).toISOString());
-      const currentTokens = current === undefined ? undefined : this.#openTokens(current);
+      const currentTokens = current === undefined ? undefined : await this.#openTokens(current);
       if (current === undefined || currentTokens === undefined) return 'expired';
       if (current.tokens !== row.tokens) {
         if (currentTokens.expiresAt <= this.#now()) return 'expired';

@@ -95,11 +95,13 @@ async function ageSessionToken(app: App, browser: Browser): Promise<void> {
     .where('id_hash', '=', idHash)
     .executeTakeFirstOrThrow();
   const box = new SealedBox(await storedSecret(app, 'bff_token_key'), 'assay bff tokens');
-  const tokens = JSON.parse(box.open(row.tokens, idHash) ?? 'null') as { expiresAt: number };
+  const tokens = JSON.parse((await box.open(row.tokens, idHash)) ?? 'null') as {
+    expiresAt: number;
+  };
   tokens.expiresAt = Date.now() + 30_000;
   await app.db
     .updateTable('bff_sessions')
-    .set({ tokens: box.seal(JSON.stringify(tokens), idHash) })
+    .set({ tokens: await box.seal(JSON.stringify(tokens), idHash) })
     .where('id_hash', '=', idHash)
     .execute();
 }
