@@ -1,21 +1,19 @@
 import { TestbedHarnessEnvironment } from '@angular/cdk/testing/testbed';
-import { provideHttpClient, withInterceptors } from '@angular/common/http';
-import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
+import type { HttpTestingController } from '@angular/common/http/testing';
 import type { ComponentFixture } from '@angular/core/testing';
-import { TestBed } from '@angular/core/testing';
 import { MatButtonHarness } from '@angular/material/button/testing';
-import { MATERIAL_ANIMATIONS } from '@angular/material/core';
 import { MatDialogHarness } from '@angular/material/dialog/testing';
-import { MatFormFieldHarness } from '@angular/material/form-field/testing';
 import { MatInputHarness } from '@angular/material/input/testing';
 import { MatRadioButtonHarness } from '@angular/material/radio/testing';
-import { ActivatedRoute, convertToParamMap, provideRouter } from '@angular/router';
+import { provideRouter } from '@angular/router';
 import type { AuthorQuestion, Exam } from '@assay/contracts';
-import { problemInterceptor } from '../core/http/problem-interceptor';
-import { PAGE_NAVIGATION } from '../core/page-navigation';
+import { createWithApi } from '../../testing/create-with-api';
+import { AUTHORED_EXAM_ID as examId, authoredExam } from '../../testing/exams';
+import { inputLabelled } from '../../testing/harnesses';
+import { flushProblem } from '../../testing/problems';
+import { noAnimations, provideRouteParams } from '../../testing/providers';
+import { settle } from '../../testing/settle';
 import { ExamEditor } from './exam-editor';
-
-const examId = '00000000-0000-4000-8000-0000000000e1';
 
 function makeQuestion(n: number, overrides: Partial<AuthorQuestion> = {}): AuthorQuestion {
   return {
@@ -34,29 +32,7 @@ function makeQuestion(n: number, overrides: Partial<AuthorQuestion> = {}): Autho
 }
 
 function makeExam(questions: AuthorQuestion[], status: Exam['status'] = 'draft'): Exam {
-  return {
-    id: examId,
-    title: 'TypeScript Advanced Exam',
-    description: 'Tricky questions about TypeScript.',
-    longDescription: '',
-    status,
-    timeLimitMinutes: null,
-    maxAttempts: null,
-    passMark: 50,
-    shuffleQuestions: false,
-    shuffleChoices: false,
-    reviewPolicy: 'show_correctness',
-    ownerSubject: 'author',
-    ownerIssuer: 'http://localhost/oidc',
-    authorName: 'Ada',
-    questionCount: questions.length,
-    maxScore: questions.reduce((sum, q) => sum + q.points, 0),
-    createdAt: '2026-11-22T10:00:00.000Z',
-    updatedAt: '2026-11-22T10:00:00.000Z',
-    publishedAt: null,
-    archivedAt: null,
-    questions,
-  };
+  return authoredExam(questions, { status });
 }
 
 describe('The exam editor', () => {
@@ -64,47 +40,31 @@ describe('The exam editor', () => {
   let http: HttpTestingController;
 
   async function open(exam: Exam): Promise<void> {
-    TestBed.configureTestingModule({
-      imports: [ExamEditor],
-      providers: [
-        provideRouter([]),
-        provideHttpClient(withInterceptors([problemInterceptor])),
-        provideHttpClientTesting(),
-        { provide: PAGE_NAVIGATION, useValue: { assign: vi.fn() } },
-        { provide: MATERIAL_ANIMATIONS, useValue: { animationsDisabled: true } },
-        {
-          provide: ActivatedRoute,
-          useValue: { snapshot: { paramMap: convertToParamMap({ examId }) } },
-        },
-      ],
-    });
-    fixture = TestBed.createComponent(ExamEditor);
-    http = TestBed.inject(HttpTestingController);
+    ({ fixture, http } = createWithApi(ExamEditor, {
+      providers: [provideRouter([]), noAnimations, provideRouteParams({ examId })],
+    }));
     fixture.detectChanges();
     http.expectOne(`/api/exams/${examId}/edit`).flush(exam);
-    await settle();
+    await settle(fixture);
   }
 
   afterEach(() => {
     http.verify();
   });
 
-  async function settle(): Promise<void> {
-    await new Promise((resolve) => setTimeout(resolve));
-    await fixture.whenStable();
-  }
-
   const loader = () => TestbedHarnessEnvironment.loader(fixture);
   const root = () => fixture.nativeElement as HTMLElement;
   const button = (text: string | RegExp) => loader().getHarness(MatButtonHarness.with({ text }));
   const buttonLabelled = (label: string) =>
     loader().getHarness(MatButtonHarness.with({ selector: `[aria-label="${label}"]` }));
-  const inputLabelled = async (label: string) => {
-    const field = await loader().getHarness(MatFormFieldHarness.with({ floatingLabelText: label }));
-    const control = await field.getControl(MatInputHarness);
-    if (!control) throw new Error(`no input labelled ${label}`);
-    return control;
-  };
+  const input = (label: string) => inputLabelled(loader(), label);
+  const dialogs = () => TestbedHarnessEnvironment.documentRootLoader(fixture);
+  /** Presses `text` in the open dialog, and lets the page act on the answer. */
+  async function answerDialog(text: string): Promise<void> {
+    const dialog = await dialogs().getHarness(MatDialogHarness);
+    await (await dialog.getHarness(MatButtonHarness.with({ text }))).click();
+    await settle(fixture);
+  }
   const questionHeadings = () =>
     [...root().querySelectorAll('.questions article')].map((article) =>
       article.querySelector('.question-text')?.textContent.trim(),
@@ -114,16 +74,14 @@ describe('The exam editor', () => {
     await open(makeExam([]));
 
     await (await button('Publish')).click();
-    await settle();
+    await settle(fixture);
 
     const summary = root().querySelector('#publish-issues');
     expect(summary?.textContent).toContain('Fix these before publishing');
     expect(summary?.textContent).toContain('Add at least one question.');
     expect(document.activeElement).toBe(summary);
     http.expectNone(`/api/exams/${examId}/publish`);
-    expect(
-      await TestbedHarnessEnvironment.documentRootLoader(fixture).getAllHarnesses(MatDialogHarness),
-    ).toEqual([]);
+    expect(await dialogs().getAllHarnesses(MatDialogHarness)).toEqual([]);
   });
 
   it('lists every broken rule per question before publishing', async () => {
@@ -144,7 +102,7 @@ describe('The exam editor', () => {
     );
 
     await (await button('Publish')).click();
-    await settle();
+    await settle(fixture);
 
     const items = [...root().querySelectorAll('#publish-issues li')].map((li) =>
       li.textContent.replace(/\s+/g, ' ').trim(),
@@ -166,16 +124,15 @@ describe('The exam editor', () => {
     await open(makeExam([makeQuestion(1)]));
 
     await (await button('Publish')).click();
-    const dialog =
-      await TestbedHarnessEnvironment.documentRootLoader(fixture).getHarness(MatDialogHarness);
-    expect(await dialog.getTitleText()).toBe('Publish this exam?');
-    await (await dialog.getHarness(MatButtonHarness.with({ text: 'Publish' }))).click();
-    await settle();
+    expect(await (await dialogs().getHarness(MatDialogHarness)).getTitleText()).toBe(
+      'Publish this exam?',
+    );
+    await answerDialog('Publish');
 
     const request = http.expectOne(`/api/exams/${examId}/publish`);
     expect(request.request.method).toBe('POST');
     request.flush(makeExam([makeQuestion(1)], 'published'));
-    await settle();
+    await settle(fixture);
 
     expect(root().textContent).toContain('Unpublish to edit questions');
     expect(await loader().getAllHarnesses(MatButtonHarness.with({ text: 'Edit' }))).toEqual([]);
@@ -184,16 +141,15 @@ describe('The exam editor', () => {
   it('saves settings typed but not saved before publishing, so the exam goes live with them', async () => {
     const exam = makeExam([makeQuestion(1)]);
     await open(exam);
-    await (await inputLabelled('Time limit (minutes)')).setValue('25');
-    await (await inputLabelled('Pass mark (%)')).setValue('70');
+    await (await input('Time limit (minutes)')).setValue('25');
+    await (await input('Pass mark (%)')).setValue('70');
     expect(fixture.componentInstance.hasUnsavedChanges()).toBe(true);
 
     await (await button('Publish')).click();
-    const dialog =
-      await TestbedHarnessEnvironment.documentRootLoader(fixture).getHarness(MatDialogHarness);
-    expect(await dialog.getContentText()).toContain('Your changes to the settings are saved first');
-    await (await dialog.getHarness(MatButtonHarness.with({ text: 'Save and publish' }))).click();
-    await settle();
+    expect(await (await dialogs().getHarness(MatDialogHarness)).getContentText()).toContain(
+      'Your changes to the settings are saved first',
+    );
+    await answerDialog('Save and publish');
 
     const save = http.expectOne({ method: 'PATCH', url: `/api/exams/${examId}` });
     expect(save.request.body).toMatchObject({ timeLimitMinutes: 25, passMark: 70 });
@@ -201,9 +157,9 @@ describe('The exam editor', () => {
     http.expectNone(`/api/exams/${examId}/publish`);
     const saved = { ...exam, timeLimitMinutes: 25, passMark: 70 };
     save.flush(saved);
-    await settle();
+    await settle(fixture);
     http.expectOne(`/api/exams/${examId}/publish`).flush({ ...saved, status: 'published' });
-    await settle();
+    await settle(fixture);
 
     expect(root().textContent).toContain('Unpublish to edit questions');
     expect(fixture.componentInstance.hasUnsavedChanges()).toBe(false);
@@ -211,14 +167,12 @@ describe('The exam editor', () => {
 
   it('refuses to publish settings that cannot be saved, and shows what to fix', async () => {
     await open(makeExam([makeQuestion(1)]));
-    await (await inputLabelled('Pass mark (%)')).setValue('150');
+    await (await input('Pass mark (%)')).setValue('150');
 
     await (await button('Publish')).click();
-    await settle();
+    await settle(fixture);
 
-    expect(
-      await TestbedHarnessEnvironment.documentRootLoader(fixture).getAllHarnesses(MatDialogHarness),
-    ).toEqual([]);
+    expect(await dialogs().getAllHarnesses(MatDialogHarness)).toEqual([]);
     http.expectNone({ method: 'PATCH' });
     http.expectNone(`/api/exams/${examId}/publish`);
     expect(document.activeElement?.getAttribute('formcontrolname')).toBe('passMark');
@@ -230,16 +184,16 @@ describe('The exam editor', () => {
     const page = fixture.componentInstance;
     expect(page.hasUnsavedChanges()).toBe(false);
 
-    const title = await inputLabelled('Title');
+    const title = await input('Title');
     await title.setValue('Another title');
     expect(page.hasUnsavedChanges()).toBe(true);
     await title.setValue('TypeScript Advanced Exam');
     expect(page.hasUnsavedChanges()).toBe(false);
 
     await (await button('Add question')).click();
-    await settle();
+    await settle(fixture);
     expect(page.hasUnsavedChanges()).toBe(false);
-    await (await inputLabelled('Question')).setValue('Is `unknown` a top type?');
+    await (await input('Question')).setValue('Is `unknown` a top type?');
     expect(page.hasUnsavedChanges()).toBe(true);
   });
 
@@ -255,7 +209,7 @@ describe('The exam editor', () => {
     expect(request.request.method).toBe('PUT');
     expect(request.request.body).toEqual({ questionIds: [first.id, third.id, second.id] });
     request.flush(makeExam([first, { ...third, position: 2 }, { ...second, position: 3 }]));
-    await settle();
+    await settle(fixture);
 
     expect(questionHeadings()).toEqual(['Question text 1', 'Question text 3', 'Question text 2']);
     // Focus stays on the button that was pressed, so it can be pressed again.
@@ -266,30 +220,19 @@ describe('The exam editor', () => {
     await open(makeExam([makeQuestion(1), makeQuestion(2)]));
 
     await (await buttonLabelled('Delete question 1')).click();
-    const dialogs = TestbedHarnessEnvironment.documentRootLoader(fixture);
-    await (
-      await (
-        await dialogs.getHarness(MatDialogHarness)
-      ).getHarness(MatButtonHarness.with({ text: 'Cancel' }))
-    ).click();
-    await settle();
+    await answerDialog('Cancel');
     http.expectNone({ method: 'DELETE' });
 
     await (await buttonLabelled('Delete question 1')).click();
-    await (
-      await (
-        await dialogs.getHarness(MatDialogHarness)
-      ).getHarness(MatButtonHarness.with({ text: 'Delete question' }))
-    ).click();
-    await settle();
+    await answerDialog('Delete question');
     http
       .expectOne({ method: 'DELETE', url: `/api/exams/${examId}/questions/${makeQuestion(1).id}` })
       .flush(null, { status: 204, statusText: 'No Content' });
-    await settle();
+    await settle(fixture);
     http
       .expectOne(`/api/exams/${examId}/edit`)
       .flush(makeExam([{ ...makeQuestion(2), position: 1 }]));
-    await settle();
+    await settle(fixture);
 
     expect(questionHeadings()).toEqual(['Question text 2']);
   });
@@ -299,33 +242,23 @@ describe('The exam editor', () => {
     await open(makeExam(questions));
 
     await (await button('Publish')).click();
-    const dialog =
-      await TestbedHarnessEnvironment.documentRootLoader(fixture).getHarness(MatDialogHarness);
-    await (await dialog.getHarness(MatButtonHarness.with({ text: 'Publish' }))).click();
-    await settle();
+    await answerDialog('Publish');
     // The client's rules pass, but the server (which has the last word) knows better.
-    http.expectOne(`/api/exams/${examId}/publish`).flush(
-      {
-        type: 'urn:assay:problem:exam_not_publishable',
-        title: 'The exam cannot be published',
-        status: 409,
-        code: 'exam_not_publishable',
-        detail: 'The exam breaks 1 publishing rule.',
-        problems: [
-          {
-            rule: 'too_few_choices',
-            questionPosition: 2,
-            questionId: questions[1]!.id,
-            field: '/questions/2/choices',
-            message: 'Question 2 needs at least two choices that are not empty.',
-          },
-        ],
-      },
-      { status: 409, statusText: 'Conflict' },
-    );
-    await settle();
+    flushProblem(http.expectOne(`/api/exams/${examId}/publish`), 'exam_not_publishable', {
+      detail: 'The exam breaks 1 publishing rule.',
+      problems: [
+        {
+          rule: 'too_few_choices',
+          questionPosition: 2,
+          questionId: questions[1]!.id,
+          field: '/questions/2/choices',
+          message: 'Question 2 needs at least two choices that are not empty.',
+        },
+      ],
+    });
+    await settle(fixture);
     http.expectOne(`/api/exams/${examId}/edit`).flush(makeExam(questions));
-    await settle();
+    await settle(fixture);
 
     const items = [...root().querySelectorAll('#publish-issues li')].map((li) =>
       li.textContent.replace(/\s+/g, ' ').trim(),
@@ -343,15 +276,12 @@ describe('The exam editor', () => {
 
   it('locks the settings once the exam is archived', async () => {
     await open(makeExam([makeQuestion(1)], 'published'));
-    expect(await (await inputLabelled('Title')).isDisabled()).toBe(false);
+    expect(await (await input('Title')).isDisabled()).toBe(false);
 
     await (await button('Archive')).click();
-    const dialog =
-      await TestbedHarnessEnvironment.documentRootLoader(fixture).getHarness(MatDialogHarness);
-    await (await dialog.getHarness(MatButtonHarness.with({ text: 'Archive' }))).click();
-    await settle();
+    await answerDialog('Archive');
     http.expectOne(`/api/exams/${examId}/archive`).flush(makeExam([makeQuestion(1)], 'archived'));
-    await settle();
+    await settle(fixture);
 
     const inputs = await loader().getAllHarnesses(MatInputHarness);
     expect(inputs.length).toBeGreaterThan(4);
@@ -366,22 +296,22 @@ describe('The exam editor', () => {
     await open(makeExam([]));
 
     await (await button('Add question')).click();
-    await settle();
-    await (await inputLabelled('Question')).setValue('Is `never` the empty type?');
-    await (await inputLabelled('Points')).setValue('3');
-    await (await inputLabelled('Choice 1')).setValue('Yes');
-    await (await inputLabelled('Choice 2')).setValue('No');
+    await settle(fixture);
+    await (await input('Question')).setValue('Is `never` the empty type?');
+    await (await input('Points')).setValue('3');
+    await (await input('Choice 1')).setValue('Yes');
+    await (await input('Choice 2')).setValue('No');
     const [correct] = await loader().getAllHarnesses(
       MatRadioButtonHarness.with({ ancestor: 'app-question-editor' }),
     );
     await correct!.check();
-    await (await inputLabelled('Explanation (optional)')).setValue('No value has type `never`.');
+    await (await input('Explanation (optional)')).setValue('No value has type `never`.');
     await (
       await loader().getHarness(
         MatButtonHarness.with({ text: 'Add question', ancestor: 'app-question-editor' }),
       )
     ).click();
-    await settle();
+    await settle(fixture);
 
     const request = http.expectOne({ method: 'POST', url: `/api/exams/${examId}/questions` });
     expect(request.request.body).toEqual({
@@ -400,7 +330,7 @@ describe('The exam editor', () => {
       explanation: 'No value has type `never`.',
     });
     request.flush(makeExam([added]));
-    await settle();
+    await settle(fixture);
 
     expect(questionHeadings()).toEqual(['Is never the empty type?']);
     expect(root().querySelector('.questions .meta')?.textContent).toContain('3 points');
