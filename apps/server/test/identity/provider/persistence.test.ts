@@ -86,11 +86,7 @@ describe('identity state survives a restart (nothing in memory, no development d
     await signIn(signedIn, account.username, TEST_PASSWORD);
     const halfway = new Browser(server.baseUrl);
     const { uid } = await openSignInPage(halfway);
-    const { tokens, clientAuth } = await authorizationCodeTokens(
-      server,
-      account.username,
-      TEST_PASSWORD,
-    );
+    const { tokens, clientAuth } = await authorizationCodeTokens(server, account.username);
     const kidsBefore = await jwksKids();
     assert.equal(decodeProtectedHeader(tokens.access_token).kid, kidsBefore[0]);
 

@@ -158,7 +158,7 @@ describe('the embedded provider’s protocol policy', () => {
     const machineBody = (await machine.json()) as { access_token: string; expires_in: number };
 
     const account = await createAccount(server.app);
-    const { tokens } = await authorizationCodeTokens(server, account.username, TEST_PASSWORD);
+    const { tokens } = await authorizationCodeTokens(server, account.username);
     assert.ok(tokens.id_token);
 
     for (const [name, jwt, expiresIn] of [

@@ -104,11 +104,7 @@ describe('tokens from the embedded provider, over real HTTP', () => {
   describe('refresh tokens', () => {
     it('rotate on every use; reusing a rotated one revokes the whole grant', async () => {
       const account = await createAccount(server.app, { role: 'learner' });
-      const { tokens, clientAuth } = await authorizationCodeTokens(
-        server,
-        account.username,
-        TEST_PASSWORD,
-      );
+      const { tokens, clientAuth } = await authorizationCodeTokens(server, account.username);
       assert.ok(tokens.refresh_token);
       assert.deepEqual(decodeJwt(tokens.access_token)['permissions'], ['take:exams']);
 
@@ -126,11 +122,7 @@ describe('tokens from the embedded provider, over real HTTP', () => {
 
     it('carry a role change into the next access token', async () => {
       const account = await createAccount(server.app, { role: 'learner' });
-      const { tokens, clientAuth } = await authorizationCodeTokens(
-        server,
-        account.username,
-        TEST_PASSWORD,
-      );
+      const { tokens, clientAuth } = await authorizationCodeTokens(server, account.username);
       await server.app.identity.accounts.setRole(account.username, 'admin');
       const response = await refresh(server, clientAuth, tokens.refresh_token ?? '');
       assert.equal(response.status, 200);
@@ -145,11 +137,7 @@ describe('tokens from the embedded provider, over real HTTP', () => {
 
     it('are refused once the account is disabled, and its web sessions end', async () => {
       const account = await createAccount(server.app, { role: 'instructor' });
-      const { tokens, clientAuth } = await authorizationCodeTokens(
-        server,
-        account.username,
-        TEST_PASSWORD,
-      );
+      const { tokens, clientAuth } = await authorizationCodeTokens(server, account.username);
       const browser = new Browser(server.baseUrl);
       await signIn(browser, account.username, TEST_PASSWORD);
       assert.equal((await browser.request('/bff/user')).status, 200);
@@ -179,7 +167,7 @@ describe('tokens from the embedded provider, over real HTTP', () => {
 
     it('yield ID tokens the API refuses as access tokens', async () => {
       const account = await createAccount(server.app);
-      const { tokens } = await authorizationCodeTokens(server, account.username, TEST_PASSWORD);
+      const { tokens } = await authorizationCodeTokens(server, account.username);
       assert.ok(tokens.id_token);
       const response = await me({ authorization: `Bearer ${tokens.id_token}` });
       assert.equal(response.status, 401);

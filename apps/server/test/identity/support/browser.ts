@@ -12,6 +12,7 @@ import {
   type TestApp,
   type TestAppOptions,
 } from '../../support/app.ts';
+import { TEST_PASSWORD } from '../../support/auth.ts';
 
 /** A test app listening on 127.0.0.1 with a PUBLIC_URL that matches. */
 export interface ListeningApp extends TestApp {
@@ -185,12 +186,13 @@ export interface TokenResponse {
 
 /**
  * Runs the authorization code + PKCE flow by hand as the web app's client (its secret read
- * from the database), so a test holds the refresh token the BFF normally keeps to itself.
+ * from the database), so a test holds the refresh token the BFF normally keeps to itself. The
+ * password is the one test accounts get unless one is given.
  */
 export async function authorizationCodeTokens(
   server: ListeningApp,
   login: string,
-  password: string,
+  password = TEST_PASSWORD,
 ): Promise<{ tokens: TokenResponse; clientAuth: string }> {
   const { createHash, randomBytes } = await import('node:crypto');
   const secret = await storedSecret(server.app, 'bff_client_secret');
