@@ -12,6 +12,7 @@ import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
+import { percentile } from './micro.ts';
 import { assayCli, browse, CookieJar, json, startService, type Service } from './support.ts';
 
 const seconds = Number(process.env['BENCH_SECONDS'] ?? 8);
@@ -108,11 +109,6 @@ async function pool<T>(items: T[], concurrency: number, work: (item: T) => Promi
       }
     }),
   );
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 }
 
 interface Learner {
