@@ -1,4 +1,6 @@
 // Starts Assay: configuration → migrations → app → listen, and closes gracefully on a signal.
+import closeWithGrace from 'close-with-grace';
+
 import { buildApp, type App } from './app.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { ExamsRepository } from './exams/exams.repository.ts';
@@ -20,32 +22,40 @@ function loadConfigOrExit(): Config {
   }
 }
 
-function closeOnSignals(app: App, timeoutMs: number): void {
-  let closing = false;
-  const shutdown = (signal: NodeJS.Signals) => {
-    if (closing) {
-      app.log.warn({ signal }, 'Second signal received; exiting without waiting');
-      process.exit(1);
-    }
-    closing = true;
-    app.log.info({ signal, timeoutMs }, 'Shutting down: finishing in-flight requests');
-    setTimeout(() => {
-      app.log.error({ timeoutMs }, 'In-flight requests did not finish in time; forcing exit');
-      process.exit(1);
-    }, timeoutMs).unref();
-    app.close().then(
-      () => {
-        app.log.info('Shut down cleanly');
-        process.exit(0);
+/**
+ * On a signal (or an uncaught error): stop accepting connections, let in-flight requests finish,
+ * then exit 0 (1 after an error); exit 1 if that takes longer than `timeoutMs`, or on a second
+ * signal.
+ */
+function closeGracefully(app: App, timeoutMs: number): void {
+  closeWithGrace(
+    {
+      delay: timeoutMs,
+      logger: {
+        error: (error: unknown) => {
+          app.log.error({ err: error }, 'Shutdown failed');
+        },
       },
-      (error: unknown) => {
-        app.log.error({ err: error }, 'Shutdown failed');
-        process.exit(1);
+      onTimeout: () => {
+        app.log.error({ timeoutMs }, 'In-flight requests did not finish in time; forcing exit');
       },
-    );
-  };
-  process.on('SIGTERM', shutdown);
-  process.on('SIGINT', shutdown);
+      onSecondSignal: (signal) => {
+        app.log.warn({ signal }, 'Second signal received; exiting without waiting');
+      },
+      onSecondError: (error) => {
+        app.log.fatal({ err: error }, 'Another uncaught error while shutting down; exiting');
+      },
+    },
+    async ({ signal, err }) => {
+      if (err === undefined) {
+        app.log.info({ signal, timeoutMs }, 'Shutting down: finishing in-flight requests');
+      } else {
+        app.log.fatal({ err }, 'Uncaught error; shutting down');
+      }
+      await app.close();
+      if (err === undefined) app.log.info('Shut down cleanly');
+    },
+  );
 }
 
 async function start(): Promise<void> {
@@ -71,7 +81,7 @@ async function start(): Promise<void> {
   started.app = app;
   app.log.info({ applied }, `Database is up to date (${applied.length} migrations applied now)`);
   if (seeded > 0) app.log.info({ seeded }, `Added ${seeded} sample exams to the empty database`);
-  closeOnSignals(app, config.shutdownTimeoutMs);
+  closeGracefully(app, config.shutdownTimeoutMs);
   const address = await app.listen({ port: config.port, host: config.host });
   await announceReady(app.log, config, db, address);
 }

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import type { ChildProcess } from 'node:child_process';
 import http from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { createTestDatabase, type TestDatabase } from './support/database.ts';
@@ -50,6 +51,21 @@ function canConnect(url: string): Promise<boolean> {
   });
 }
 
+/** Resolves once the child has written a line matching `pattern` to stdout. */
+function printed(child: ChildProcess, pattern: RegExp): Promise<void> {
+  return new Promise((resolve) => {
+    let output = '';
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString('utf8');
+      if (pattern.test(output)) {
+        child.stdout?.off('data', onData);
+        resolve();
+      }
+    };
+    child.stdout?.on('data', onData);
+  });
+}
+
 describe('server.ts', () => {
   let database: TestDatabase;
 
@@ -67,8 +83,13 @@ describe('server.ts', () => {
     await new Promise((resolve) => setTimeout(resolve, 100));
 
     const signalledAt = Date.now();
+    const closing = printed(server.child, /Shutting down/);
     server.child.kill('SIGTERM');
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await closing;
+    // Real sockets of a real child process: the listener closes a moment after the log line.
+    while (await canConnect(server.address)) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
     assert.equal(server.child.exitCode, null, 'still running while a response is in flight');
     assert.equal(await canConnect(server.address), false, 'no new connections are accepted');
 
@@ -89,6 +110,22 @@ describe('server.ts', () => {
     const result = await server.finished;
     assert.equal(result.code, 1);
     assert.match(result.stdout, /did not finish in time/);
+    upload.abort();
+  });
+
+  it('exits 1 at once on a second signal while requests are in flight', async () => {
+    const server = await startServer(database);
+    const upload = slowUpload(`${server.address}/api/uploads`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const closing = printed(server.child, /Shutting down/);
+    const signalledAt = Date.now();
+    server.child.kill('SIGTERM');
+    await closing;
+    server.child.kill('SIGTERM');
+    const result = await server.finished;
+    assert.equal(result.code, 1);
+    assert.ok(Date.now() - signalledAt < 5000, 'long before the 10 s grace period');
+    assert.match(result.stdout, /Second signal received/);
     upload.abort();
   });
 
