@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import type { ProblemDetails } from '@assay/contracts';
+import { ErrorCode, type ProblemDetails } from '@assay/contracts';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { LightMyRequestResponse } from 'fastify';
+import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { Type } from 'typebox';
-import { ConflictError, ForbiddenError, NotFoundError } from '../src/platform/errors.ts';
+import { DomainError } from '../src/platform/errors.ts';
 import { createTestApp, LogCapture, type TestApp } from './support/app.ts';
 import { machineTokenFor } from './support/auth.ts';
 
@@ -31,13 +31,15 @@ const testRoutes: FastifyPluginAsyncTypebox = (app) => {
     throw new Error('connection to 10.0.0.7 refused; password=hunter2');
   });
   app.get('/api/test/missing', () => {
-    throw new NotFoundError('No such exam.');
+    throw new DomainError(ErrorCode.not_found, 'No such exam.');
   });
   app.get('/api/test/forbidden', () => {
-    throw new ForbiddenError('manage:exams');
+    throw new DomainError(ErrorCode.insufficient_permission, 'This requires manage:exams.', {
+      permission: 'manage:exams',
+    });
   });
   app.get('/api/test/conflict', () => {
-    throw new ConflictError('The attempt was already submitted.');
+    throw new DomainError(ErrorCode.conflict, 'The attempt was already submitted.');
   });
   return Promise.resolve();
 };
@@ -68,22 +70,54 @@ describe('errors are problem details', () => {
     assert.match(problem.detail, /DELETE \/api\/nothing/);
   });
 
-  it('answers a malformed URL with a 400 problem', async () => {
-    const response = await testApp.app.inject({ method: 'GET', url: '/api/%E0%A4%A' });
-    assert.equal(response.statusCode, 400);
-    assert.equal(problemOf(response).code, 'bad_request');
-  });
-
-  it('answers malformed JSON with 400 malformed_json', async () => {
-    const response = await testApp.app.inject({
-      method: 'POST',
-      url: '/api/test/items',
-      headers: { 'content-type': 'application/json' },
-      payload: '{"title": "Algebra",',
+  const unreadable: { name: string; request: InjectOptions; status: number; code: string }[] = [
+    {
+      name: 'answers a malformed URL with a 400 problem',
+      request: { method: 'GET', url: '/api/%E0%A4%A' },
+      status: 400,
+      code: 'bad_request',
+    },
+    {
+      name: 'answers malformed JSON with 400 malformed_json',
+      request: {
+        method: 'POST',
+        url: '/api/test/items',
+        headers: { 'content-type': 'application/json' },
+        payload: '{"title": "Algebra",',
+      },
+      status: 400,
+      code: 'malformed_json',
+    },
+    {
+      name: 'answers an unsupported media type with 415',
+      request: {
+        method: 'POST',
+        url: '/api/test/items',
+        headers: { 'content-type': 'application/xml' },
+        payload: '<item/>',
+      },
+      status: 415,
+      code: 'unsupported_media_type',
+    },
+    {
+      name: 'answers a body over 1 MiB with 413',
+      request: {
+        method: 'POST',
+        url: '/api/test/items',
+        headers: { 'content-type': 'application/json' },
+        payload: JSON.stringify({ title: 'x'.repeat(1024 * 1024), count: 1 }),
+      },
+      status: 413,
+      code: 'payload_too_large',
+    },
+  ];
+  for (const { name, request, status, code } of unreadable) {
+    it(name, async () => {
+      const response = await testApp.app.inject(request);
+      assert.equal(response.statusCode, status);
+      assert.equal(problemOf(response).code, code);
     });
-    assert.equal(response.statusCode, 400);
-    assert.equal(problemOf(response).code, 'malformed_json');
-  });
+  }
 
   it('lists every invalid and missing field of a body', async () => {
     const response = await testApp.app.inject({
@@ -124,28 +158,6 @@ describe('errors are problem details', () => {
     });
     assert.equal(response.statusCode, 200);
     assert.deepEqual(response.json(), { created: 'Algebra' });
-  });
-
-  it('answers an unsupported media type with 415', async () => {
-    const response = await testApp.app.inject({
-      method: 'POST',
-      url: '/api/test/items',
-      headers: { 'content-type': 'application/xml' },
-      payload: '<item/>',
-    });
-    assert.equal(response.statusCode, 415);
-    assert.equal(problemOf(response).code, 'unsupported_media_type');
-  });
-
-  it('answers a body over 1 MiB with 413', async () => {
-    const response = await testApp.app.inject({
-      method: 'POST',
-      url: '/api/test/items',
-      headers: { 'content-type': 'application/json' },
-      payload: JSON.stringify({ title: 'x'.repeat(1024 * 1024), count: 1 }),
-    });
-    assert.equal(response.statusCode, 413);
-    assert.equal(problemOf(response).code, 'payload_too_large');
   });
 
   it('maps domain errors to their status, code and extension members', async () => {

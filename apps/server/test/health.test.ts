@@ -38,7 +38,7 @@ describe('health, readiness and the API documentation', () => {
     const readyz = document.paths['/readyz']?.['get'];
     assert.ok(readyz);
     assert.deepEqual(readyz.responses['503'], {
-      description: 'The database does not answer',
+      description: 'The database does not answer (`database_unavailable`)',
       content: {
         'application/problem+json': { schema: { $ref: '#/components/schemas/ProblemDetails' } },
       },

@@ -1,4 +1,4 @@
-import type { FieldError } from '@assay/contracts';
+import { ErrorCode, type FieldError } from '@assay/contracts';
 import { DomainError } from '../platform/errors.ts';
 
 /*
@@ -7,18 +7,22 @@ import { DomainError } from '../platform/errors.ts';
  */
 
 export function attemptNotFound(): DomainError {
-  return new DomainError('attempt_not_found', 'There is no such attempt.');
+  return new DomainError(ErrorCode.attempt_not_found, 'There is no such attempt.');
 }
 
 export function attemptClosed(state: string): DomainError {
-  return new DomainError('attempt_closed', `The attempt is ${state}; it can no longer change.`, {
-    state,
-  });
+  return new DomainError(
+    ErrorCode.attempt_closed,
+    `The attempt is ${state}; it can no longer change.`,
+    {
+      state,
+    },
+  );
 }
 
 export function deadlinePassed(deadline: string): DomainError {
   return new DomainError(
-    'deadline_passed',
+    ErrorCode.deadline_passed,
     'The deadline has passed; the attempt was graded with the answers saved before it.',
     { deadline },
   );
@@ -26,12 +30,14 @@ export function deadlinePassed(deadline: string): DomainError {
 
 export function maxAttemptsReached(maxAttempts: number): DomainError {
   return new DomainError(
-    'max_attempts_reached',
+    ErrorCode.max_attempts_reached,
     `This exam allows ${String(maxAttempts)} attempt${maxAttempts === 1 ? '' : 's'}, all used.`,
     { maxAttempts },
   );
 }
 
 export function invalidAnswer(errors: readonly FieldError[]): DomainError {
-  return new DomainError('invalid_answer', 'Some answers do not fit their questions.', { errors });
+  return new DomainError(ErrorCode.invalid_answer, 'Some answers do not fit their questions.', {
+    errors,
+  });
 }

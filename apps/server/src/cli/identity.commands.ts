@@ -1,3 +1,4 @@
+import { ErrorCode } from '@assay/contracts';
 import type { Kysely } from 'kysely';
 
 import type { Config } from '../config.ts';
@@ -13,7 +14,7 @@ import { rotateSigningKeys } from '../identity/provider/signing-keys.ts';
 import { SigningKeysRepository } from '../identity/provider/signing-keys.repository.ts';
 import type { Database } from '../platform/database-schema.ts';
 import { createDatabase } from '../platform/db.ts';
-import { InvalidInputError } from '../platform/errors.ts';
+import { DomainError } from '../platform/errors.ts';
 import { openSecretsKeyring } from '../platform/secrets-key.ts';
 import { CliUsageError, type CliCommand, type CliContext } from './command.ts';
 
@@ -69,7 +70,7 @@ async function readPassword(stdin: NodeJS.ReadableStream): Promise<string> {
 }
 
 function explain(error: unknown): never {
-  if (error instanceof InvalidInputError) {
+  if (error instanceof DomainError && error.code === ErrorCode.validation_failed) {
     const errors = (error.details?.['errors'] ?? []) as { field: string; message: string }[];
     throw new Error(
       [error.message, ...errors.map((item) => `  ${item.field.slice(1)}: ${item.message}`)].join(

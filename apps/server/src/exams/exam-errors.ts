@@ -1,4 +1,4 @@
-import type { FieldError, PublishProblem } from '@assay/contracts';
+import { ErrorCode, type FieldError, type PublishProblem } from '@assay/contracts';
 import { DomainError } from '../platform/errors.ts';
 
 /*
@@ -7,42 +7,50 @@ import { DomainError } from '../platform/errors.ts';
  */
 
 export function examNotFound(): DomainError {
-  return new DomainError('exam_not_found', 'There is no such exam.');
+  return new DomainError(ErrorCode.exam_not_found, 'There is no such exam.');
 }
 
 export function questionNotFound(): DomainError {
-  return new DomainError('question_not_found', 'There is no such question in this exam.');
+  return new DomainError(ErrorCode.question_not_found, 'There is no such question in this exam.');
 }
 
 export function examNotPublishable(problems: readonly PublishProblem[]): DomainError {
   const count = problems.length;
   return new DomainError(
-    'exam_not_publishable',
+    ErrorCode.exam_not_publishable,
     `The exam cannot be published: ${String(count)} problem${count === 1 ? '' : 's'} to fix.`,
     { problems },
   );
 }
 
 export function examNotPublished(): DomainError {
-  return new DomainError('exam_not_published', 'The exam is not published.');
+  return new DomainError(ErrorCode.exam_not_published, 'The exam is not published.');
 }
 
 export function examNotEditable(status: string, what: string): DomainError {
-  return new DomainError('exam_not_editable', `${what} of a ${status} exam cannot be changed.`, {
-    status,
-  });
+  return new DomainError(
+    ErrorCode.exam_not_editable,
+    `${what} of a ${status} exam cannot be changed.`,
+    {
+      status,
+    },
+  );
 }
 
 export function invalidStatusTransition(from: string, to: string): DomainError {
-  return new DomainError('invalid_status_transition', `A ${from} exam cannot become ${to}.`, {
-    from,
-    to,
-  });
+  return new DomainError(
+    ErrorCode.invalid_status_transition,
+    `A ${from} exam cannot become ${to}.`,
+    {
+      from,
+      to,
+    },
+  );
 }
 
 export function questionLimitReached(max: number): DomainError {
   return new DomainError(
-    'question_limit_reached',
+    ErrorCode.question_limit_reached,
     `An exam has at most ${String(max)} questions.`,
     { max },
   );
@@ -50,7 +58,7 @@ export function questionLimitReached(max: number): DomainError {
 
 export function questionOrderMismatch(errors: readonly FieldError[]): DomainError {
   return new DomainError(
-    'question_order_mismatch',
+    ErrorCode.question_order_mismatch,
     'The new order must list every question of the exam exactly once.',
     { errors },
   );

@@ -18,8 +18,9 @@ import fp from 'fastify-plugin';
 import { databaseOutageKind, databaseRetryAfterSeconds } from './database-availability.ts';
 
 /**
- * An expected failure of a domain operation. Services throw these — never HTTP errors — and
- * the error handler turns them into problem details with the code's status.
+ * An expected failure of a domain operation, with its code from the problem catalogue. Services
+ * throw these — never HTTP errors — and the error handler turns them into problem details with
+ * the code's status. Each feature names the ones it raises in its `*-errors.ts`.
  */
 export class DomainError extends Error {
   readonly code: ErrorCode;
@@ -39,44 +40,13 @@ export class DomainError extends Error {
   }
 }
 
-/** The resource does not exist, or the caller may not know that it exists (404). */
-export class NotFoundError extends DomainError {
-  constructor(message = 'The resource does not exist.') {
-    super(ErrorCode.not_found, message);
-  }
+/**
+ * `validation_failed` for input of the right shape that breaks a domain rule, listing every
+ * offending field as a request that fails its schema does.
+ */
+export function validationFailed(message: string, errors: readonly FieldError[]): DomainError {
+  return new DomainError(ErrorCode.validation_failed, message, { errors });
 }
-
-/** The operation conflicts with the resource's current state (409). */
-export class ConflictError extends DomainError {
-  constructor(message: string, details?: Readonly<Record<string, unknown>>) {
-    super(ErrorCode.conflict, message, details);
-  }
-}
-
-/** The caller lacks a permission (403 `insufficient_permission`); names the permission. */
-export class ForbiddenError extends DomainError {
-  constructor(permission: string, message = `This requires the '${permission}' permission.`) {
-    super(ErrorCode.insufficient_permission, message, { permission });
-  }
-}
-
-/** The input is valid JSON of the right shape but breaks a domain rule (400). */
-export class InvalidInputError extends DomainError {
-  constructor(message: string, errors: readonly FieldError[] = []) {
-    super(ErrorCode.validation_failed, message, errors.length > 0 ? { errors } : undefined);
-  }
-}
-
-/** A dependency the server needs is down (503). */
-export class UnavailableError extends DomainError {
-  declare readonly code: UnavailableCode;
-
-  constructor(code: UnavailableCode = 'service_unavailable', message = 'Try again shortly.') {
-    super(code, message);
-  }
-}
-
-type UnavailableCode = 'service_unavailable' | 'database_unavailable' | 'web_app_not_built';
 
 export const problemContentType = 'application/problem+json; charset=utf-8';
 

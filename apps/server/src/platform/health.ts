@@ -1,9 +1,9 @@
-import { HealthStatus, ReadinessStatus } from '@assay/contracts';
+import { ErrorCode, HealthStatus, ReadinessStatus } from '@assay/contracts';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { databaseOutageKind, DatabaseTimeoutError } from './database-availability.ts';
 import { pingDatabase, probeDatabaseWrite } from './db.ts';
-import { UnavailableError } from './errors.ts';
-import { problemResponse } from './openapi.ts';
+import { DomainError } from './errors.ts';
+import { problems } from './openapi.ts';
 
 const readinessTimeoutMs = 2000;
 
@@ -32,7 +32,9 @@ export const healthRoutes: FastifyPluginAsyncTypebox = (app) => {
           'answer, and after a write failed for want of space until a write succeeds again.',
         response: {
           200: ReadinessStatus,
-          503: problemResponse('The database does not answer'),
+          ...problems([ErrorCode.database_unavailable], {
+            database_unavailable: 'The database does not answer',
+          }),
         },
       },
     },
@@ -51,7 +53,7 @@ export const healthRoutes: FastifyPluginAsyncTypebox = (app) => {
         else if (databaseOutageKind(error) === undefined) {
           request.log.warn({ err: error }, 'Readiness check failed: the database does not answer');
         }
-        throw new UnavailableError('database_unavailable', 'The database does not answer.');
+        throw new DomainError(ErrorCode.database_unavailable, 'The database does not answer.');
       }
       return { status: 'ready' as const };
     },

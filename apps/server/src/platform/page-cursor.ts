@@ -1,4 +1,5 @@
 import { sql, type SelectQueryBuilder, type StringReference } from 'kysely';
+import { ErrorCode } from '@assay/contracts';
 import { DomainError } from './errors.ts';
 
 /*
@@ -10,7 +11,10 @@ import { DomainError } from './errors.ts';
 
 /** `invalid_cursor`: a cursor this listing did not make (declared in the problem catalogue). */
 export function invalidCursor(): DomainError {
-  return new DomainError('invalid_cursor', 'The cursor is invalid; start again from page one.');
+  return new DomainError(
+    ErrorCode.invalid_cursor,
+    'The cursor is invalid; start again from page one.',
+  );
 }
 
 /** Where the next page starts: after the item with this sort key and id. */

@@ -1,9 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { ErrorCode } from '@assay/contracts';
 import fastifyStatic from '@fastify/static';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { sendNotFound, UnavailableError } from './errors.ts';
+import { DomainError, sendNotFound } from './errors.ts';
 import { useStyleNonce } from './security-headers.ts';
 
 /** The placeholder in the built index.html that each response replaces with its CSP nonce. */
@@ -61,8 +62,8 @@ export const webAppPlugin = fp<WebAppOptions>(
       );
       const notBuilt = (request: FastifyRequest, reply: FastifyReply) => {
         if (request.url !== '/' && !isAppNavigation(request)) return sendNotFound(request, reply);
-        throw new UnavailableError(
-          'web_app_not_built',
+        throw new DomainError(
+          ErrorCode.web_app_not_built,
           'The web app has not been built. Run `npm run build`, then restart the server.',
         );
       };

@@ -9,9 +9,10 @@ import {
 } from '@assay/contracts';
 
 import { readPage } from '../../platform/page-cursor.ts';
-import { DomainError, InvalidInputError, NotFoundError } from '../../platform/errors.ts';
+import { DomainError, validationFailed } from '../../platform/errors.ts';
 import {
   accountDisabled,
+  accountNotNamed,
   emailTaken,
   invalidCredentials,
   lastAdmin,
@@ -125,7 +126,7 @@ export class AccountsService {
     for (const problem of checkPassword(input.password, { username, email })) {
       errors.push({ field: '/password', message: problem.message });
     }
-    if (errors.length > 0) throw new InvalidInputError('Some fields are invalid.', errors);
+    if (errors.length > 0) throw validationFailed('Some fields are invalid.', errors);
 
     const now = this.#now().toISOString();
     const row: NewAccountRow = {
@@ -282,7 +283,7 @@ export class AccountsService {
 
   async #require(username: string): Promise<Account> {
     const account = await this.findByUsername(username);
-    if (account === undefined) throw new NotFoundError(`There is no account named ${username}.`);
+    if (account === undefined) throw accountNotNamed(username);
     return account;
   }
 }

@@ -1,6 +1,6 @@
 import { hash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 
-import { InvalidInputError } from '../../platform/errors.ts';
+import { validationFailed } from '../../platform/errors.ts';
 import type { ClientRow, ClientsRepository } from './clients.repository.ts';
 import { ALL_PERMISSIONS, isPermission } from '../auth/permissions.ts';
 
@@ -51,7 +51,7 @@ export class ClientsService {
         }.`,
       });
     }
-    if (errors.length > 0) throw new InvalidInputError('The client is invalid.', errors);
+    if (errors.length > 0) throw validationFailed('The client is invalid.', errors);
 
     const clientId = randomUUID();
     const secret = randomBytes(32).toString('base64url');

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 
-import { problemCatalog, problemTypePrefix } from '@assay/contracts';
+import { ErrorCode, problemCatalog, problemTypePrefix } from '@assay/contracts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type Provider from 'oidc-provider';
 import type { KoaContextWithOIDC } from 'oidc-provider';
@@ -66,11 +66,11 @@ export class EmbeddedProvider {
         ctx.status = 404;
         ctx.type = 'application/problem+json; charset=utf-8';
         ctx.body = JSON.stringify({
-          type: `${problemTypePrefix}not_found`,
+          type: `${problemTypePrefix}${ErrorCode.not_found}`,
           title: problemCatalog.not_found.title,
           status: 404,
           detail: `There is nothing at ${ctx.method} ${path}.`,
-          code: 'not_found',
+          code: ErrorCode.not_found,
           instance: path,
           requestId: String(ctx.res.getHeader('x-request-id') ?? ''),
         });
