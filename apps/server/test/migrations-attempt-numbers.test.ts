@@ -1,16 +1,9 @@
 import assert from 'node:assert/strict';
-import { rm } from 'node:fs/promises';
-import { after, before, describe, it } from 'node:test';
-import type { Kysely } from 'kysely';
+import { describe, it } from 'node:test';
 import { AttemptsRepository } from '../src/attempts/attempts.repository.ts';
 import { AttemptsService } from '../src/attempts/attempts.service.ts';
-import { loadConfig } from '../src/config.ts';
 import { createExamLookup } from '../src/exams/index.ts';
-import type { Database } from '../src/platform/database-schema.ts';
-import { createDatabase } from '../src/platform/db.ts';
-import { migrateToLatest } from '../src/platform/migrations.ts';
-import { createTestDatabase, type TestDatabase } from './support/database.ts';
-import { migrationsBefore } from './support/migrations.ts';
+import { migratedFromOldRows } from './support/migrations.ts';
 import { testPrincipal } from './support/principal.ts';
 
 /*
@@ -85,19 +78,7 @@ function attempt(id: string, examId: string, subject: string, startedAt: string)
 }
 
 describe(`migration ${migration} (${process.env.ASSAY_TEST_DB ?? 'sqlite'})`, () => {
-  let database: TestDatabase;
-  let db: Kysely<Database>;
-  let folder: string;
-
-  before(async () => {
-    database = await createTestDatabase();
-    db = createDatabase(loadConfig({ DATABASE_URL: database.url }).database);
-    const earlier = await migrationsBefore(migration);
-    folder = earlier.folder;
-    await migrateToLatest(db, folder);
-
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the old schema's columns
-    const old = db as unknown as Kysely<any>;
+  const database = migratedFromOldRows(migration, async (old) => {
     await old
       .insertInto('exams')
       .values([exam('e1'), exam('e2')])
@@ -119,18 +100,14 @@ describe(`migration ${migration} (${process.env.ASSAY_TEST_DB ?? 'sqlite'})`, ()
         attempt('b1', 'e1', 'bob', '2026-12-01T14:00:00.000Z'),
       ])
       .execute();
-
-    assert.deepEqual(await migrateToLatest(db), earlier.fromThisOne);
-  });
-
-  after(async () => {
-    await db.destroy();
-    await database.destroy();
-    await rm(folder, { recursive: true, force: true });
   });
 
   it('numbers each learner’s attempts at each exam in the order they were started', async () => {
-    const rows = await db.selectFrom('attempts').select(['id', 'number']).orderBy('id').execute();
+    const rows = await database.db
+      .selectFrom('attempts')
+      .select(['id', 'number'])
+      .orderBy('id')
+      .execute();
     assert.deepEqual(Object.fromEntries(rows.map((row) => [row.id, row.number])), {
       a1: 1,
       a2a: 2,
@@ -143,7 +120,7 @@ describe(`migration ${migration} (${process.env.ASSAY_TEST_DB ?? 'sqlite'})`, ()
 
   it('refuses a second attempt with a number already taken', async () => {
     await assert.rejects(
-      db
+      database.db
         .insertInto('attempts')
         .values({ ...attempt('dup', 'e2', 'ada', '2026-12-02T10:00:00.000Z'), number: 1 })
         .execute(),
@@ -151,10 +128,13 @@ describe(`migration ${migration} (${process.env.ASSAY_TEST_DB ?? 'sqlite'})`, ()
   });
 
   it('goes on numbering, and counts the old attempts against max attempts', async () => {
-    const service = new AttemptsService(new AttemptsRepository(db), createExamLookup(db));
+    const service = new AttemptsService(
+      new AttemptsRepository(database.db),
+      createExamLookup(database.db),
+    );
     const started = await service.startOrResumeAttempt(ada, 'e2');
     assert.equal(started.created, true);
-    const row = await db
+    const row = await database.db
       .selectFrom('attempts')
       .select('number')
       .where('id', '=', started.attempt.id)

@@ -1,16 +1,9 @@
 import assert from 'node:assert/strict';
-import { rm } from 'node:fs/promises';
-import { after, before, describe, it } from 'node:test';
-import type { Kysely } from 'kysely';
+import { describe, it } from 'node:test';
 import { AttemptsRepository } from '../src/attempts/attempts.repository.ts';
 import { AttemptsService } from '../src/attempts/attempts.service.ts';
-import { loadConfig } from '../src/config.ts';
 import { createExamLookup } from '../src/exams/index.ts';
-import type { Database } from '../src/platform/database-schema.ts';
-import { createDatabase } from '../src/platform/db.ts';
-import { migrateToLatest } from '../src/platform/migrations.ts';
-import { createTestDatabase, type TestDatabase } from './support/database.ts';
-import { migrationsBefore } from './support/migrations.ts';
+import { migratedFromOldRows } from './support/migrations.ts';
 import { testPrincipal } from './support/principal.ts';
 
 /*
@@ -114,22 +107,7 @@ function oldAttempt(id: string, graded: boolean) {
 }
 
 describe(`migration ${migration} (${process.env.ASSAY_TEST_DB ?? 'sqlite'})`, () => {
-  let database: TestDatabase;
-  let db: Kysely<Database>;
-  let folder: string;
-  let fromThisOne: string[];
-
-  before(async () => {
-    database = await createTestDatabase();
-    db = createDatabase(loadConfig({ DATABASE_URL: database.url }).database);
-    // The migrations before this one, applied first, so the old columns exist to fill in.
-    const before = await migrationsBefore(migration);
-    folder = before.folder;
-    fromThisOne = before.fromThisOne;
-    await migrateToLatest(db, folder);
-
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the old schema's columns
-    const old = db as unknown as Kysely<any>;
+  const database = migratedFromOldRows(migration, async (old) => {
     await old
       .insertInto('exams')
       .values({
@@ -167,21 +145,13 @@ describe(`migration ${migration} (${process.env.ASSAY_TEST_DB ?? 'sqlite'})`, ()
         updated_at: now,
       })
       .execute();
-
-    assert.deepEqual(await migrateToLatest(db), fromThisOne);
-  });
-
-  after(async () => {
-    await db.destroy();
-    await database.destroy();
-    await rm(folder, { recursive: true, force: true });
   });
 
   it('keeps the question texts only in one shared question set, not in attempts', async () => {
-    const sets = await db.selectFrom('question_sets').selectAll().execute();
+    const sets = await database.db.selectFrom('question_sets').selectAll().execute();
     assert.equal(sets.length, 1, 'both attempts had the same questions');
     assert.deepEqual(JSON.parse(sets[0]?.questions_json ?? ''), oldQuestions);
-    const attempts = await db.selectFrom('attempts').selectAll().orderBy('id').execute();
+    const attempts = await database.db.selectFrom('attempts').selectAll().orderBy('id').execute();
     for (const attempt of attempts) {
       assert.equal(attempt.question_set_id, sets[0]?.id);
       assert.ok(!('questions_json' in attempt));
@@ -190,7 +160,10 @@ describe(`migration ${migration} (${process.env.ASSAY_TEST_DB ?? 'sqlite'})`, ()
   });
 
   it('shows an old attempt in progress in its order, with its saved answer', async () => {
-    const service = new AttemptsService(new AttemptsRepository(db), createExamLookup(db));
+    const service = new AttemptsService(
+      new AttemptsRepository(database.db),
+      createExamLookup(database.db),
+    );
     const view = await service.getAttempt(learner, inProgressId);
     assert.deepEqual(
       view.questions.map((question) => [question.id, question.choices.map((c) => c.id)]),
@@ -208,7 +181,10 @@ describe(`migration ${migration} (${process.env.ASSAY_TEST_DB ?? 'sqlite'})`, ()
   });
 
   it('reviews an old graded attempt exactly as graded', async () => {
-    const service = new AttemptsService(new AttemptsRepository(db), createExamLookup(db));
+    const service = new AttemptsService(
+      new AttemptsRepository(database.db),
+      createExamLookup(database.db),
+    );
     const view = await service.getAttempt(learner, gradedId);
     assert.ok(view.result);
     assert.equal(view.result.score, 2);
