@@ -3,30 +3,28 @@
 // on every page.
 import type { Page } from '@playwright/test';
 import {
+  account,
   accountMenuItems,
   createUser,
   fillSignIn,
   fillSignUp,
   unexpectedProblems,
-  type Account,
 } from './support/accounts.ts';
 import { openPage, screenshot, expectAccessible, type WatchedPage } from './support/browser.ts';
 import { expect, test } from './support/fixtures.ts';
 
 test.use({ journey: 'admin' });
 
-const admin: Account = {
-  username: 'margaret',
-  email: 'margaret@example.org',
-  displayName: 'Margaret Hamilton',
-  password: 'software engineering is a discipline of its own',
-};
-const learner: Account = {
-  username: 'katherine',
-  email: 'katherine@example.org',
-  displayName: 'Katherine Johnson',
-  password: 'trajectories computed by hand with great care',
-};
+const admin = account(
+  'margaret',
+  'Margaret Hamilton',
+  'software engineering is a discipline of its own',
+);
+const learner = account(
+  'katherine',
+  'Katherine Johnson',
+  'trajectories computed by hand with great care',
+);
 
 /** In an open Material select, moves the active option with the arrow keys and picks it. */
 async function chooseWithArrowKeys(page: Page, option: string): Promise<void> {

@@ -3,16 +3,12 @@
 // wrong password is refused with a clear message. Runs against the real server and its embedded
 // OpenID provider, under the production CSP, with axe on both forms.
 import { screenshot, expectAccessible } from './support/browser.ts';
+import { account } from './support/accounts.ts';
 import { expect, test } from './support/fixtures.ts';
 
 test.use({ journey: 'auth' });
 
-const visitor = {
-  username: 'ada',
-  email: 'ada@example.org',
-  displayName: 'Ada Lovelace',
-  password: 'the analytical engine weaves algebraic patterns',
-};
+const visitor = account('ada', 'Ada Lovelace', 'the analytical engine weaves algebraic patterns');
 
 /**
  * The problems a page may show on purpose: Chromium logs every 4xx answer to `fetch` as a console

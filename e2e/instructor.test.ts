@@ -4,30 +4,24 @@
 // A learner cannot reach the authoring pages, in the app or in the API. Axe runs on every page.
 import type { Page } from '@playwright/test';
 import {
+  account,
   accountMenuItems,
   createUser,
   fillSignIn,
   fillSignUp,
   unexpectedProblems,
-  type Account,
 } from './support/accounts.ts';
 import { openPage, screenshot, expectAccessible, type WatchedPage } from './support/browser.ts';
 import { expect, test } from './support/fixtures.ts';
 
 test.use({ journey: 'instructor' });
 
-const instructor: Account = {
-  username: 'grace',
-  email: 'grace@example.org',
-  displayName: 'Grace Hopper',
-  password: 'a ship in port is safe but that is not what ships are for',
-};
-const learner: Account = {
-  username: 'alan',
-  email: 'alan@example.org',
-  displayName: 'Alan Turing',
-  password: 'can machines think about universal computation',
-};
+const instructor = account(
+  'grace',
+  'Grace Hopper',
+  'a ship in port is safe but that is not what ships are for',
+);
+const learner = account('alan', 'Alan Turing', 'can machines think about universal computation');
 const examTitle = 'TypeScript Advanced Exam';
 
 /** Waits for a notification, then dismisses it (as a user would before moving on). */

@@ -5,17 +5,22 @@
 import { join } from 'node:path';
 import type { Locator, Page } from '@playwright/test';
 import { openPage, screenshot, screenshotDir, expectAccessible } from './support/browser.ts';
-import { createUser, fillSignIn, fillSignUp, unexpectedProblems } from './support/accounts.ts';
+import {
+  account,
+  createUser,
+  fillSignIn,
+  fillSignUp,
+  unexpectedProblems,
+} from './support/accounts.ts';
 import { expect, test } from './support/fixtures.ts';
 
 test.use({ journey: 'learner' });
 
-const learner = {
-  username: 'grace',
-  email: 'grace@example.org',
-  displayName: 'Grace Hopper',
-  password: 'a ship in port is safe but that is not what ships are for',
-};
+const learner = account(
+  'grace',
+  'Grace Hopper',
+  'a ship in port is safe but that is not what ships are for',
+);
 
 const EXAM_TITLE = 'TypeScript fundamentals';
 const QUESTION_COUNT = 10;
@@ -296,12 +301,7 @@ test.describe('a learner takes an exam', () => {
     browser,
     assay,
   }) => {
-    const ada = {
-      username: 'ada',
-      email: 'ada@example.org',
-      displayName: 'Ada Lovelace',
-      password: 'the analytical engine weaves algebraic patterns',
-    };
+    const ada = account('ada', 'Ada Lovelace', 'the analytical engine weaves algebraic patterns');
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     const watch = (tab: Page): string[] => {
       const seen: string[] = [];
@@ -412,12 +412,11 @@ test.describe('a learner takes an exam', () => {
     browser,
     assay,
   }) => {
-    const linus = {
-      username: 'linus',
-      email: 'linus@example.org',
-      displayName: 'Linus Pauling',
-      password: 'two nobel prizes and a great deal of vitamin c',
-    };
+    const linus = account(
+      'linus',
+      'Linus Pauling',
+      'two nobel prizes and a great deal of vitamin c',
+    );
     const title = 'Web security basics';
     const { page, problems } = await openPage(browser, { viewport: PHONE });
     // The browser's clock, so the test can move it to the end of the exam instead of waiting.
@@ -515,12 +514,11 @@ test.describe('a learner takes an exam', () => {
     await page.context().close();
 
     // And so does the exam's list of attempts, for its author or an admin.
-    const admin = {
-      username: 'marie',
-      email: 'marie@example.org',
-      displayName: 'Marie Curie',
-      password: 'nothing in life is to be feared, only understood',
-    };
+    const admin = account(
+      'marie',
+      'Marie Curie',
+      'nothing in life is to be feared, only understood',
+    );
     await createUser(assay.databaseUrl, assay.url, admin, 'admin');
     const staff = await openPage(browser);
     await staff.page.goto(`${assay.url}/authoring/${examId}/attempts`);

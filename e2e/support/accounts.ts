@@ -16,6 +16,11 @@ export interface Account {
   readonly password: string;
 }
 
+/** A journey's account; its email is `<username>@example.org`. */
+export function account(username: string, displayName: string, password: string): Account {
+  return { username, email: `${username}@example.org`, displayName, password };
+}
+
 export interface SharedDatabase {
   readonly url: string;
   remove(): void;
