@@ -65,6 +65,28 @@ async function writeQuestion(
   await expectNotice(page, 'Question added');
 }
 
+/**
+ * Answers the exam's three questions, each with the entry of `answers` whose key its text
+ * contains, then submits (confirming if asked).
+ */
+async function answerAndSubmit(
+  page: Page,
+  answers: Record<string, () => Promise<void>>,
+): Promise<void> {
+  for (let i = 0; i < 3; i++) {
+    const text = (await page.locator('#question-text').textContent()) ?? '';
+    const answer = Object.entries(answers).find(([key]) => text.includes(key));
+    expect(answer, `an answer for "${text}"`).toBeTruthy();
+    await answer![1]();
+    await page.getByRole('button', { name: i < 2 ? 'Next' : 'Review answers' }).click();
+  }
+  await page.getByRole('button', { name: 'Submit exam' }).click();
+  const confirm = page.getByRole('alertdialog').or(page.getByRole('dialog'));
+  if (await confirm.isVisible().catch(() => false)) {
+    await confirm.getByRole('button', { name: /^Submit/ }).click();
+  }
+}
+
 test.describe('an instructor writes, publishes and follows an exam', () => {
   // One story: each step starts where the one before it ended.
   test.describe.configure({ mode: 'serial' });
@@ -289,18 +311,7 @@ test.describe('an instructor writes, publishes and follows an exam', () => {
         await page.getByRole('checkbox', { name: 'boolean' }).check();
       },
     };
-    for (let i = 0; i < 3; i++) {
-      const text = (await page.locator('#question-text').textContent()) ?? '';
-      const answer = Object.entries(answers).find(([key]) => text.includes(key));
-      expect(answer, `an answer for "${text}"`).toBeTruthy();
-      await answer![1]();
-      await page.getByRole('button', { name: i < 2 ? 'Next' : 'Review answers' }).click();
-    }
-    await page.getByRole('button', { name: 'Submit exam' }).click();
-    const confirm = page.getByRole('alertdialog').or(page.getByRole('dialog'));
-    if (await confirm.isVisible().catch(() => false)) {
-      await confirm.getByRole('button', { name: /^Submit/ }).click();
-    }
+    await answerAndSubmit(page, answers);
     await expect(page).toHaveURL(/\/attempts\/[0-9a-f-]{36}\/result$/);
     await expect(page.getByText(/passed/i).first()).toBeVisible();
   });
@@ -316,18 +327,7 @@ test.describe('an instructor writes, publishes and follows an exam', () => {
       'valid TypeScript': () => page.getByRole('radio', { name: 'True' }).check(),
       primitive: () => page.getByRole('checkbox', { name: 'object' }).check(),
     };
-    for (let i = 0; i < 3; i++) {
-      const text = (await page.locator('#question-text').textContent()) ?? '';
-      const answer = Object.entries(wrong).find(([key]) => text.includes(key));
-      expect(answer, `an answer for "${text}"`).toBeTruthy();
-      await answer![1]();
-      await page.getByRole('button', { name: i < 2 ? 'Next' : 'Review answers' }).click();
-    }
-    await page.getByRole('button', { name: 'Submit exam' }).click();
-    const confirm = page.getByRole('alertdialog').or(page.getByRole('dialog'));
-    if (await confirm.isVisible().catch(() => false)) {
-      await confirm.getByRole('button', { name: /^Submit/ }).click();
-    }
+    await answerAndSubmit(page, wrong);
     await expect(page).toHaveURL(/\/attempts\/[0-9a-f-]{36}\/result$/);
     await expect(page.getByText('Not passed', { exact: true }).first()).toBeVisible();
   });
