@@ -39,17 +39,20 @@ export interface SeededCalls {
 }
 
 /**
- * Migrates `db`, fills it much as `npm run bench` does (25 published exams, enough for a full
- * catalog page; the first, which the attempts are at, has 20 questions, the others one), and
- * starts `learners` attempts.
+ * Migrates `db`, fills it much as `npm run bench` does (by default 25 published exams, enough
+ * for a full catalog page; the first, which the attempts are at, has 20 questions, the others
+ * one), and starts `learners` attempts.
  */
-export async function seedExams(db: Kysely<Database>, learners = 16): Promise<SeededCalls> {
+export async function seedExams(
+  db: Kysely<Database>,
+  { learners = 16, exams: examCount = 25 } = {},
+): Promise<SeededCalls> {
   await migrateToLatest(db);
   const exams = new ExamsService(new ExamsRepository(db));
   const attemptsService = new AttemptsService(new AttemptsRepository(db), createExamLookup(db));
   const author = person('author', ['manage:exams']);
   const examIds: string[] = [];
-  for (let n = 1; n <= 25; n++) {
+  for (let n = 1; n <= examCount; n++) {
     const exam = await exams.createExam(author, {
       title: `Benchmark exam ${String(n)}`,
       description: 'Twenty questions, four choices each.',

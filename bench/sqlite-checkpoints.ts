@@ -8,13 +8,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Kysely, sql } from 'kysely';
 import { median, percentile } from './micro.ts';
 import { seedExams, type LearnerAttempt } from './seed.ts';
 import type { Database } from '../apps/server/src/platform/database-schema.ts';
 import { NodeSqliteDialect } from '../apps/server/src/platform/sqlite-dialect.ts';
 
-const rounds = 3;
+const rounds = 5;
 const secondsPerRound = 1;
 const directory = mkdtempSync(path.join(tmpdir(), 'assay-bench-checkpoints-'));
 
@@ -24,8 +25,10 @@ interface Configuration {
   attempts: readonly LearnerAttempt[];
   /** Back to back: saves a second, per round. */
   readonly rates: number[];
-  /** On a schedule: each save's latency in ms. */
-  readonly latencies: number[];
+  /** Back to back: how long the event loop was held, ms (99th percentile, most), per round. */
+  readonly stalls: { p99: number; max: number }[];
+  /** On a schedule: the saves' latencies in ms (50th, 99th percentile, most), per round. */
+  readonly latencies: { p50: number; p99: number; max: number }[];
 }
 
 async function configuration(name: string, automatic: boolean): Promise<Configuration> {
@@ -37,37 +40,52 @@ async function configuration(name: string, automatic: boolean): Promise<Configur
     }),
   });
   if (automatic) await sql`PRAGMA wal_autocheckpoint = 1000`.execute(db);
-  return { name, db, attempts: [], rates: [], latencies: [] };
+  return { name, db, attempts: [], rates: [], stalls: [], latencies: [] };
 }
 
 /** Every learner saves back to back for `seconds`. */
 async function savesPerSecond(target: Configuration, seconds: number): Promise<void> {
   const until = performance.now() + seconds * 1000;
   let saves = 0;
+  // The loop is never idle here, so its delays are the synchronous stretches: a statement, and
+  // with automatic checkpoints now and then a checkpoint with its fsyncs.
+  const delays = monitorEventLoopDelay({ resolution: 1 });
+  delays.enable();
   const started = performance.now();
   await Promise.all(
     target.attempts.map(async (attempt) => {
       while (performance.now() < until) {
         await attempt.saveNext();
         saves++;
+        // Back to the event loop between saves, as a server is between requests.
+        await new Promise((resolve) => setImmediate(resolve));
       }
     }),
   );
   target.rates.push(saves / ((performance.now() - started) / 1000));
+  delays.disable();
+  target.stalls.push({ p99: delays.percentile(99) / 1e6, max: delays.max / 1e6 });
 }
 
 /** Saves due at `rate` a second for `seconds`, the learners in turn; records their latencies. */
 async function savesAtRate(target: Configuration, rate: number, seconds: number): Promise<void> {
   const start = performance.now() + 10;
+  const latencies: number[] = [];
   await Promise.all(
     Array.from({ length: Math.round(rate * seconds) }, async (_, i) => {
       const due = start + (i * 1000) / rate;
       const wait = due - performance.now();
       if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
       await target.attempts[i % target.attempts.length]?.saveNext();
-      target.latencies.push(performance.now() - due);
+      latencies.push(performance.now() - due);
     }),
   );
+  const sorted = latencies.toSorted((a, b) => a - b);
+  target.latencies.push({
+    p50: percentile(sorted, 50),
+    p99: percentile(sorted, 99),
+    max: sorted.at(-1) ?? 0,
+  });
 }
 
 const configurations = [
@@ -76,9 +94,10 @@ const configurations = [
 ];
 try {
   for (const target of configurations) {
-    target.attempts = (await seedExams(target.db)).attempts;
+    target.attempts = (await seedExams(target.db, { exams: 1 })).attempts;
     await savesPerSecond(target, 0.3); // warm-up: JIT, caches
     target.rates.length = 0;
+    target.stalls.length = 0;
   }
   for (let round = 0; round < rounds; round++) {
     for (const target of configurations) await savesPerSecond(target, secondsPerRound);
@@ -87,19 +106,34 @@ try {
   for (let round = 0; round < rounds; round++) {
     for (const target of configurations) await savesAtRate(target, rate, secondsPerRound);
   }
-  console.log(
-    `\nAnswer saves: back to back (16 learners), then offered ${rate.toFixed(0)}/s ` +
-      `(${String(rounds)} × ${String(secondsPerRound)} s each, taking turns)`,
+  const table = (title: string, columns: string[], rows: [string, number[]][]) => {
+    console.log(`\n${title}`);
+    console.log(`  ${'checkpoints'.padEnd(52)}${columns.map((c) => c.padStart(9)).join('')}`);
+    for (const [name, values] of rows) {
+      console.log(`  ${name.padEnd(52)}${values.map((v) => v.toFixed(2).padStart(9)).join('')}`);
+    }
+  };
+  const each = `${String(rounds)} × ${String(secondsPerRound)} s each, taking turns; medians of rounds`;
+  table(
+    `Answer saves back to back, 16 learners (${each})`,
+    ['saves/s', 'loop p99', 'loop max'],
+    configurations.map(({ name, rates, stalls }) => [
+      name,
+      [median(rates), median(stalls.map(({ p99 }) => p99)), median(stalls.map(({ max }) => max))],
+    ]),
   );
-  console.log(
-    `  ${'checkpoints'.padEnd(52)} ${'saves/s'.padStart(8)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'max ms'.padStart(8)}`,
+  table(
+    `Answer saves offered at ${rate.toFixed(0)}/s, latency from when due, ms (${each})`,
+    ['p50', 'p99', 'max'],
+    configurations.map(({ name, latencies }) => [
+      name,
+      [
+        median(latencies.map(({ p50 }) => p50)),
+        median(latencies.map(({ p99 }) => p99)),
+        median(latencies.map(({ max }) => max)),
+      ],
+    ]),
   );
-  for (const { name, latencies, rates } of configurations) {
-    const sorted = latencies.toSorted((a, b) => a - b);
-    console.log(
-      `  ${name.padEnd(52)} ${median(rates).toFixed(0).padStart(8)} ${percentile(sorted, 50).toFixed(2).padStart(8)} ${percentile(sorted, 99).toFixed(2).padStart(8)} ${(sorted.at(-1) ?? 0).toFixed(2).padStart(8)}`,
-    );
-  }
 } finally {
   for (const { db } of configurations) await db.destroy();
   rmSync(directory, { recursive: true, force: true });
