@@ -1,11 +1,7 @@
-import { provideHttpClient, withInterceptors } from '@angular/common/http';
-import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
-import { TestBed } from '@angular/core/testing';
-import { provideRouter, withComponentInputBinding } from '@angular/router';
-import { RouterTestingHarness } from '@angular/router/testing';
+import type { HttpTestingController } from '@angular/common/http/testing';
 import type { AttemptResult, AttemptView, ReviewQuestion } from '@assay/contracts';
-import { problemInterceptor } from '../core/http/problem-interceptor';
-import { PAGE_NAVIGATION } from '../core/page-navigation';
+import { configureRoutesWithApi, navigateTo } from '../../testing/routes';
+import { settle } from '../../testing/settle';
 import { formatDateTime } from '../shared/formatting';
 import { AttemptResultPage } from './attempt-result';
 
@@ -69,18 +65,9 @@ describe('The result page', () => {
   let http: HttpTestingController;
 
   beforeEach(() => {
-    TestBed.configureTestingModule({
-      providers: [
-        provideRouter(
-          [{ path: 'attempts/:attemptId/result', component: AttemptResultPage }],
-          withComponentInputBinding(),
-        ),
-        provideHttpClient(withInterceptors([problemInterceptor])),
-        provideHttpClientTesting(),
-        { provide: PAGE_NAVIGATION, useValue: { assign: vi.fn() } },
-      ],
-    });
-    http = TestBed.inject(HttpTestingController);
+    http = configureRoutesWithApi([
+      { path: 'attempts/:attemptId/result', component: AttemptResultPage },
+    ]);
   });
 
   afterEach(() => {
@@ -88,11 +75,9 @@ describe('The result page', () => {
   });
 
   async function open(view: AttemptView): Promise<HTMLElement> {
-    const harness = await RouterTestingHarness.create();
-    await harness.navigateByUrl(`/attempts/${ATTEMPT_ID}/result`);
+    const harness = await navigateTo(`/attempts/${ATTEMPT_ID}/result`);
     http.expectOne(`/api/attempts/${ATTEMPT_ID}`).flush(view);
-    await new Promise((resolve) => setTimeout(resolve));
-    await harness.fixture.whenStable();
+    await settle(harness.fixture);
     return harness.routeNativeElement as HTMLElement;
   }
 

@@ -1,14 +1,11 @@
 import { TestbedHarnessEnvironment } from '@angular/cdk/testing/testbed';
-import { provideHttpClient, withInterceptors } from '@angular/common/http';
-import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
-import { TestBed } from '@angular/core/testing';
+import type { HttpTestingController } from '@angular/common/http/testing';
 import { MatButtonHarness } from '@angular/material/button/testing';
 import { MatTableHarness } from '@angular/material/table/testing';
-import { provideRouter } from '@angular/router';
-import { RouterTestingHarness } from '@angular/router/testing';
+import type { RouterTestingHarness } from '@angular/router/testing';
 import type { MyAttemptRow } from '@assay/contracts';
-import { problemInterceptor } from '../core/http/problem-interceptor';
-import { PAGE_NAVIGATION } from '../core/page-navigation';
+import { configureRoutesWithApi, navigateTo } from '../../testing/routes';
+import { settle as settled } from '../../testing/settle';
 import { MyResults } from './my-results';
 
 function row(n: number): MyAttemptRow {
@@ -33,27 +30,15 @@ describe('My results', () => {
   let harness: RouterTestingHarness;
 
   beforeEach(async () => {
-    TestBed.configureTestingModule({
-      providers: [
-        provideRouter([{ path: 'me/results', component: MyResults }]),
-        provideHttpClient(withInterceptors([problemInterceptor])),
-        provideHttpClientTesting(),
-        { provide: PAGE_NAVIGATION, useValue: { assign: vi.fn() } },
-      ],
-    });
-    http = TestBed.inject(HttpTestingController);
-    harness = await RouterTestingHarness.create();
-    await harness.navigateByUrl('/me/results');
+    http = configureRoutesWithApi([{ path: 'me/results', component: MyResults }]);
+    harness = await navigateTo('/me/results');
   });
 
   afterEach(() => {
     http.verify();
   });
 
-  async function settle(): Promise<void> {
-    await new Promise((resolve) => setTimeout(resolve));
-    await harness.fixture.whenStable();
-  }
+  const settle = () => settled(harness.fixture);
 
   const loader = () => TestbedHarnessEnvironment.loader(harness.fixture);
   const page = () => harness.routeNativeElement?.textContent.replace(/\s+/g, ' ') ?? '';
