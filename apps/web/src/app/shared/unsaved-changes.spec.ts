@@ -64,26 +64,23 @@ describe('Leaving a page with unsaved changes', () => {
     expect(await router.navigateByUrl('/other')).toBe(true);
   });
 
-  it('asks first, and stays when the user says so', async () => {
+  /** Leaves the form with something unsaved, answering the dialog with `label`. */
+  async function leaveUnsaved(label: string): Promise<{ left: boolean; url: string }> {
     const { fixture, router } = await start();
     unsaved = true;
 
     const leaving = router.navigateByUrl('/other');
-    await answer(fixture, 'Stay');
+    await answer(fixture, label);
 
-    expect(await leaving).toBe(false);
-    expect(router.url).toBe('/form');
+    return { left: await leaving, url: router.url };
+  }
+
+  it('asks first, and stays when the user says so', async () => {
+    expect(await leaveUnsaved('Stay')).toEqual({ left: false, url: '/form' });
   });
 
   it('asks first, and leaves when the user chooses to lose the changes', async () => {
-    const { fixture, router } = await start();
-    unsaved = true;
-
-    const leaving = router.navigateByUrl('/other');
-    await answer(fixture, 'Leave without saving');
-
-    expect(await leaving).toBe(true);
-    expect(router.url).toBe('/other');
+    expect(await leaveUnsaved('Leave without saving')).toEqual({ left: true, url: '/other' });
   });
 
   it('has the browser ask before the page unloads, only while something is unsaved', async () => {
