@@ -14,6 +14,7 @@ import { MatRadioGroupHarness } from '@angular/material/radio/testing';
 import { Router, provideRouter, withComponentInputBinding } from '@angular/router';
 import { RouterTestingHarness } from '@angular/router/testing';
 import type {
+  AttemptQuestion,
   AttemptView,
   SaveAnswersBody,
   SaveAnswersResult,
@@ -30,6 +31,24 @@ class ResultStub {}
 const ATTEMPT_ID = '0f000000-0000-4000-8000-0000000000a1';
 const SERVER_NOW = '2020-01-01T10:00:00.000Z';
 
+/** Question `n` (id `q<n>`); a choice's id is `q<n>-` and its key in `choices`. */
+function question(
+  n: number,
+  type: AttemptQuestion['type'],
+  text: string,
+  points: number,
+  choices: Record<string, string>,
+): AttemptQuestion {
+  return {
+    id: `q${n}`,
+    position: n,
+    type,
+    text,
+    points,
+    choices: Object.entries(choices).map(([key, choice]) => ({ id: `q${n}-${key}`, text: choice })),
+  };
+}
+
 function attemptView(overrides: Partial<AttemptView> = {}): AttemptView {
   return {
     id: ATTEMPT_ID,
@@ -44,40 +63,19 @@ function attemptView(overrides: Partial<AttemptView> = {}): AttemptView {
     questionCount: 3,
     answeredCount: 1,
     questions: [
-      {
-        id: 'q1',
-        position: 1,
-        type: 'single_choice',
-        text: 'What type does TypeScript infer for `x` in `let x = 5;`?',
-        points: 1,
-        choices: [
-          { id: 'q1-a', text: '`number`' },
-          { id: 'q1-b', text: '`5`' },
-        ],
-      },
-      {
-        id: 'q2',
-        position: 2,
-        type: 'multiple_choice',
-        text: 'Which of these are primitive types?',
-        points: 2,
-        choices: [
-          { id: 'q2-a', text: 'string' },
-          { id: 'q2-b', text: 'Date' },
-          { id: 'q2-c', text: 'bigint' },
-        ],
-      },
-      {
-        id: 'q3',
-        position: 3,
-        type: 'true_false',
-        text: '`unknown` is assignable to every type.',
-        points: 1,
-        choices: [
-          { id: 'q3-t', text: 'True' },
-          { id: 'q3-f', text: 'False' },
-        ],
-      },
+      question(1, 'single_choice', 'What type does TypeScript infer for `x` in `let x = 5;`?', 1, {
+        a: '`number`',
+        b: '`5`',
+      }),
+      question(2, 'multiple_choice', 'Which of these are primitive types?', 2, {
+        a: 'string',
+        b: 'Date',
+        c: 'bigint',
+      }),
+      question(3, 'true_false', '`unknown` is assignable to every type.', 1, {
+        t: 'True',
+        f: 'False',
+      }),
     ],
     answers: [{ questionId: 'q3', choiceIds: ['q3-f'], revision: 1_000 }],
     result: null,
