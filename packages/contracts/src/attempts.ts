@@ -6,6 +6,7 @@
 import { Type, type Static } from 'typebox';
 import { EntityId, QuestionType, ReviewPolicy, Timestamp } from './exams.ts';
 import { EXAM_LIMITS } from './limits.ts';
+import { Page, PageCursor } from './pages.ts';
 
 /**
  * Lifecycle of an attempt: `in_progress` → `submitted` (the learner submitted in time) |
@@ -248,22 +249,16 @@ export const ListAttemptsQuery = Type.Object(
     limit: Type.Optional(
       Type.Integer({ minimum: 1, maximum: EXAM_LIMITS.pageSizeMax, default: 20 }),
     ),
-    cursor: Type.Optional(Type.String({ maxLength: 512, pattern: '^[A-Za-z0-9_-]+$' })),
+    cursor: Type.Optional(PageCursor),
   },
   { additionalProperties: false },
 );
 export type ListAttemptsQuery = Static<typeof ListAttemptsQuery>;
 
 /** A page of the caller's attempts, newest first. */
-export const MyAttemptPage = Type.Object(
-  { items: Type.Array(MyAttemptRow), nextCursor: Type.Union([Type.String(), Type.Null()]) },
-  { additionalProperties: false },
-);
+export const MyAttemptPage = Page(MyAttemptRow);
 export type MyAttemptPage = Static<typeof MyAttemptPage>;
 
 /** A page of an exam's graded attempts, most recently graded first. */
-export const AuthorAttemptPage = Type.Object(
-  { items: Type.Array(AuthorAttemptRow), nextCursor: Type.Union([Type.String(), Type.Null()]) },
-  { additionalProperties: false },
-);
+export const AuthorAttemptPage = Page(AuthorAttemptRow);
 export type AuthorAttemptPage = Static<typeof AuthorAttemptPage>;

@@ -5,6 +5,7 @@
  */
 import { Type, type Static } from 'typebox';
 import { EXAM_LIMITS } from './limits.ts';
+import { Page, PageCursor } from './pages.ts';
 
 /** A server-generated UUID. */
 export const EntityId = Type.String({ format: 'uuid', maxLength: 36 });
@@ -259,30 +260,18 @@ export const ListExamsQuery = Type.Object(
       Type.Integer({ minimum: 1, maximum: EXAM_LIMITS.pageSizeMax, default: 20 }),
     ),
     /** `nextCursor` of the previous page; opaque. */
-    cursor: Type.Optional(Type.String({ maxLength: 512, pattern: '^[A-Za-z0-9_-]+$' })),
+    cursor: Type.Optional(PageCursor),
   },
   { additionalProperties: false },
 );
 export type ListExamsQuery = Static<typeof ListExamsQuery>;
 
 /** One page of `ExamSummary` items; `nextCursor` is `null` on the last page. */
-export const ExamSummaryPage = Type.Object(
-  {
-    items: Type.Array(ExamSummary),
-    nextCursor: Type.Union([Type.String(), Type.Null()]),
-  },
-  { additionalProperties: false },
-);
+export const ExamSummaryPage = Page(ExamSummary);
 export type ExamSummaryPage = Static<typeof ExamSummaryPage>;
 
 /** One page of the caller's own exams. */
-export const AuthoredExamPage = Type.Object(
-  {
-    items: Type.Array(AuthoredExamSummary),
-    nextCursor: Type.Union([Type.String(), Type.Null()]),
-  },
-  { additionalProperties: false },
-);
+export const AuthoredExamPage = Page(AuthoredExamSummary);
 export type AuthoredExamPage = Static<typeof AuthoredExamPage>;
 
 /** Path parameters `{examId}`. */

@@ -12,6 +12,7 @@ export * from './exams.ts';
 export * from './attempts.ts';
 export * from './identity.ts';
 export * from './users.ts';
+export * from './pages.ts';
 
 /**
  * The catalogue of stable error codes. Each entry is the `code` member of a problem details

@@ -2,6 +2,7 @@ import { Type, type Static } from 'typebox';
 import { EntityId, Timestamp } from './exams.ts';
 import { ROLES } from './identity.ts';
 import { USER_PAGE_SIZE_DEFAULT, USER_PAGE_SIZE_MAX, USER_SEARCH_MAX_LENGTH } from './limits.ts';
+import { Page, PageCursor } from './pages.ts';
 
 /*
  * The admin's users API (`manage:users`): `GET /api/users` and `PATCH /api/users/{userId}`.
@@ -38,7 +39,7 @@ export const ListUsersQuery = Type.Object(
      */
     q: Type.Optional(Type.String({ maxLength: USER_SEARCH_MAX_LENGTH })),
     /** `nextCursor` of the previous page; opaque. */
-    cursor: Type.Optional(Type.String({ maxLength: 512, pattern: '^[A-Za-z0-9_-]+$' })),
+    cursor: Type.Optional(PageCursor),
     limit: Type.Optional(
       Type.Integer({ minimum: 1, maximum: USER_PAGE_SIZE_MAX, default: USER_PAGE_SIZE_DEFAULT }),
     ),
@@ -48,13 +49,7 @@ export const ListUsersQuery = Type.Object(
 export type ListUsersQuery = Static<typeof ListUsersQuery>;
 
 /** One page of users, by username; `nextCursor` is `null` on the last page. */
-export const UserPage = Type.Object(
-  {
-    items: Type.Array(UserSummary),
-    nextCursor: Type.Union([Type.String(), Type.Null()]),
-  },
-  { additionalProperties: false },
-);
+export const UserPage = Page(UserSummary);
 export type UserPage = Static<typeof UserPage>;
 
 /**

@@ -1,0 +1,12 @@
+import { Type, type TSchema } from 'typebox';
+
+/** A listing's `cursor` parameter: the `nextCursor` of the previous page; opaque. */
+export const PageCursor = Type.String({ maxLength: 512, pattern: '^[A-Za-z0-9_-]+$' });
+
+/** One page of `item`s of a keyset-paginated listing; `nextCursor` is `null` on the last page. */
+export function Page<Item extends TSchema>(item: Item) {
+  return Type.Object(
+    { items: Type.Array(item), nextCursor: Type.Union([Type.String(), Type.Null()]) },
+    { additionalProperties: false },
+  );
+}
