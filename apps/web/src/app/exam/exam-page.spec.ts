@@ -1,6 +1,7 @@
 import { HttpXsrfTokenExtractor, provideHttpClient, withInterceptors } from '@angular/common/http';
 import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
+import { Title } from '@angular/platform-browser';
 import { provideRouter, withComponentInputBinding } from '@angular/router';
 import { RouterTestingHarness } from '@angular/router/testing';
 import type { BffUser, ExamDetail, MyAttemptPage, MyAttemptRow } from '@assay/contracts';
@@ -110,6 +111,7 @@ describe('The exam page', () => {
     const page = await open(null);
 
     expect(page.querySelector('h1')?.textContent.trim()).toBe('Introductory statistics');
+    expect(TestBed.inject(Title).getTitle()).toBe('Introductory statistics · Assay');
     expect(facts(page)).toEqual({
       Questions: '8',
       'Time limit': '30 minutes',

@@ -2,7 +2,6 @@ import {
   ChangeDetectionStrategy,
   Component,
   computed,
-  effect,
   inject,
   input,
   resource,
@@ -10,13 +9,12 @@ import {
 } from '@angular/core';
 import { MatAnchor, MatButton } from '@angular/material/button';
 import { MatProgressBar } from '@angular/material/progress-bar';
-import { Title } from '@angular/platform-browser';
 import { Router, RouterLink } from '@angular/router';
 import type { ExamDetail, MyAttemptRow } from '@assay/contracts';
 import { EXAM_LIMITS } from '@assay/contracts/limits';
 import { Auth } from '../core/auth/auth';
 import { Notifier } from '../core/notifier';
-import { PRODUCT_NAME } from '../core/page-title-strategy';
+import { titlePageAfter } from '../core/page-title-strategy';
 import { ExamFacts } from '../shared/exam-facts';
 import { DateTimePipe, formatPercentage, formatTimeLimit, plural } from '../shared/formatting';
 import { LearnerApi } from '../shared/learner-api';
@@ -48,7 +46,6 @@ export class ExamPage {
   private readonly api = inject(LearnerApi);
   private readonly router = inject(Router);
   private readonly notifier = inject(Notifier);
-  private readonly title = inject(Title);
   protected readonly auth = inject(Auth);
 
   private readonly examResource = resource({
@@ -114,10 +111,7 @@ export class ExamPage {
   });
 
   constructor() {
-    effect(() => {
-      const exam = this.exam();
-      if (exam) this.title.setTitle(`${exam.title} · ${PRODUCT_NAME}`);
-    });
+    titlePageAfter(() => this.exam()?.title);
   }
 
   protected signIn(): void {

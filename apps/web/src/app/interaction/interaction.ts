@@ -11,11 +11,10 @@ import { MatAnchor, MatButton } from '@angular/material/button';
 import { MatCard, MatCardContent, MatCardHeader, MatCardTitle } from '@angular/material/card';
 import { MatProgressBar } from '@angular/material/progress-bar';
 import { MatTab, MatTabGroup } from '@angular/material/tabs';
-import { Title } from '@angular/platform-browser';
 import { ApiError } from '../core/http/api-error';
 import { Notifier } from '../core/notifier';
 import { PAGE_NAVIGATION } from '../core/page-navigation';
-import { PRODUCT_NAME } from '../core/page-title-strategy';
+import { titlePageAfter } from '../core/page-title-strategy';
 import type { InteractionDetails } from './interaction-api';
 import { InteractionApi, isExpiredInteraction } from './interaction-api';
 import { SignInForm } from './sign-in-form';
@@ -60,7 +59,6 @@ export class Interaction {
   private readonly api = inject(InteractionApi);
   private readonly navigation = inject(PAGE_NAVIGATION);
   private readonly notifier = inject(Notifier);
-  private readonly title = inject(Title);
 
   protected readonly state = signal<PageState>({ status: 'loading' });
   protected readonly tab = signal(SIGN_IN_TAB);
@@ -82,17 +80,15 @@ export class Interaction {
     effect(() => {
       void this.load(this.uid());
     });
-    effect(() => {
+    titlePageAfter(() => {
       const status = this.state().status;
-      const page =
-        status === 'expired'
-          ? 'Sign-in link expired'
-          : status === 'failed'
-            ? 'Sign-in unavailable'
-            : this.signingUp()
-              ? 'Create account'
-              : 'Sign in';
-      this.title.setTitle(`${page} · ${PRODUCT_NAME}`);
+      return status === 'expired'
+        ? 'Sign-in link expired'
+        : status === 'failed'
+          ? 'Sign-in unavailable'
+          : this.signingUp()
+            ? 'Create account'
+            : 'Sign in';
     });
   }
 

@@ -9,10 +9,9 @@ import {
 } from '@angular/core';
 import { MatAnchor, MatButton } from '@angular/material/button';
 import { MatProgressBar } from '@angular/material/progress-bar';
-import { Title } from '@angular/platform-browser';
 import { Router, RouterLink } from '@angular/router';
 import type { AttemptResult, ReviewChoice, ReviewQuestion } from '@assay/contracts';
-import { PRODUCT_NAME } from '../core/page-title-strategy';
+import { titlePageAfter } from '../core/page-title-strategy';
 import {
   DateTimePipe,
   formatAttemptNumber,
@@ -41,7 +40,6 @@ export class AttemptResultPage {
 
   private readonly api = inject(LearnerApi);
   private readonly router = inject(Router);
-  private readonly title = inject(Title);
 
   private readonly attempt = resource({
     params: () => ({ attemptId: this.attemptId() }),
@@ -76,12 +74,13 @@ export class AttemptResultPage {
   constructor() {
     effect(() => {
       const attempt = this.attempt.hasValue() ? this.attempt.value() : undefined;
-      if (!attempt) return;
-      if (attempt.state === 'in_progress' || !attempt.result) {
+      if (attempt && (attempt.state === 'in_progress' || !attempt.result)) {
         void this.router.navigate(['/attempts', attempt.id], { replaceUrl: true });
-      } else {
-        this.title.setTitle(`Result: ${attempt.result.examTitle} · ${PRODUCT_NAME}`);
       }
+    });
+    titlePageAfter(() => {
+      const result = this.result();
+      return result && `Result: ${result.examTitle}`;
     });
   }
 

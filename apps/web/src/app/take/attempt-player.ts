@@ -18,7 +18,6 @@ import { MatProgressBar } from '@angular/material/progress-bar';
 import { MatProgressSpinner } from '@angular/material/progress-spinner';
 import type { MatRadioChange } from '@angular/material/radio';
 import { MatRadioButton, MatRadioGroup } from '@angular/material/radio';
-import { Title } from '@angular/platform-browser';
 import { ActivatedRoute, Router, RouterLink } from '@angular/router';
 import type {
   AttemptQuestion,
@@ -26,7 +25,7 @@ import type {
   SaveAnswersResult,
   SavedAnswer,
 } from '@assay/contracts';
-import { PRODUCT_NAME } from '../core/page-title-strategy';
+import { titlePageAfter } from '../core/page-title-strategy';
 import { Notifier } from '../core/notifier';
 import { Confirmation } from '../shared/confirm-dialog';
 import { formatAttemptNumber, plural } from '../shared/formatting';
@@ -78,7 +77,6 @@ export class AttemptPlayer implements OnInit {
   private readonly route = inject(ActivatedRoute);
   private readonly notifier = inject(Notifier);
   private readonly confirmation = inject(Confirmation);
-  private readonly title = inject(Title);
   private readonly injector = inject(Injector);
   private readonly memory = inject(AttemptMemory);
   protected readonly saver = inject(AnswerSaver);
@@ -136,6 +134,7 @@ export class AttemptPlayer implements OnInit {
   private destroyed = false;
 
   constructor() {
+    titlePageAfter(() => this.attempt()?.examTitle);
     this.saver.onSaved = (result) => {
       this.reconcile(result);
     };
@@ -266,7 +265,6 @@ export class AttemptPlayer implements OnInit {
       await this.showResult();
       return;
     }
-    this.title.setTitle(`${attempt.examTitle} · ${PRODUCT_NAME}`);
     this.attempt.set(attempt);
     // Answers chosen in this browser that never reached the server are newer than its copy.
     const restored = this.saver.start(attempt.id, attempt.answers);
