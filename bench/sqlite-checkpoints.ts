@@ -4,7 +4,8 @@
 // 1000 pages), in the same run, each on its own database file, taking turns. Saves go through
 // the service, one answer each: first 16 learners back to back (how many a second), then on a
 // fixed schedule at half the slower one's rate, latency counted from when a save was due (so a
-// stalled event loop shows, as it does to the requests queued behind it).
+// stalled event loop shows, as it does to the requests queued behind it). Between the two,
+// commits of one page each, timed one by one.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -15,8 +16,8 @@ import { seedExams, type LearnerAttempt } from './seed.ts';
 import type { Database } from '../apps/server/src/platform/database-schema.ts';
 import { NodeSqliteDialect } from '../apps/server/src/platform/sqlite-dialect.ts';
 
-const rounds = 5;
-const secondsPerRound = 1;
+const rounds = 4;
+const secondsPerRound = 0.8;
 const directory = mkdtempSync(path.join(tmpdir(), 'assay-bench-checkpoints-'));
 
 interface Configuration {
@@ -27,6 +28,8 @@ interface Configuration {
   readonly rates: number[];
   /** Back to back: how long the event loop was held, ms (99th percentile, most), per round. */
   readonly stalls: { p99: number; max: number }[];
+  /** Page-sized commits: each one's time, ms. */
+  readonly commits: number[];
   /** On a schedule: the saves' latencies in ms (50th, 99th percentile, most), per round. */
   readonly latencies: { p50: number; p99: number; max: number }[];
 }
@@ -40,7 +43,7 @@ async function configuration(name: string, automatic: boolean): Promise<Configur
     }),
   });
   if (automatic) await sql`PRAGMA wal_autocheckpoint = 1000`.execute(db);
-  return { name, db, attempts: [], rates: [], stalls: [], latencies: [] };
+  return { name, db, attempts: [], rates: [], stalls: [], commits: [], latencies: [] };
 }
 
 /** Every learner saves back to back for `seconds`. */
@@ -88,6 +91,20 @@ async function savesAtRate(target: Configuration, rate: number, seconds: number)
   });
 }
 
+/**
+ * Commits of one page each (the log reaches 1000 pages twice a round), timed one by one: with
+ * automatic checkpoints, the commit that crosses 1000 pages copies them and waits for the fsyncs.
+ */
+async function pageCommits(target: Configuration): Promise<void> {
+  const body = 'x'.repeat(3500);
+  for (let n = 0; n < 2000; n++) {
+    const begun = performance.now();
+    await sql`insert into bench_pages (body) values (${body})`.execute(target.db);
+    target.commits.push(performance.now() - begun);
+    if (n % 100 === 99) await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
 const configurations = [
   await configuration('checkpoints on the worker thread (the dialect)', false),
   await configuration('SQLite automatic checkpoints (wal_autocheckpoint)', true),
@@ -101,6 +118,12 @@ try {
   }
   for (let round = 0; round < rounds; round++) {
     for (const target of configurations) await savesPerSecond(target, secondsPerRound);
+  }
+  for (const { db } of configurations) {
+    await sql`create table bench_pages (id integer primary key, body text not null)`.execute(db);
+  }
+  for (let round = 0; round < rounds; round++) {
+    for (const target of configurations) await pageCommits(target);
   }
   const rate = Math.min(...configurations.map(({ rates }) => median(rates))) / 2;
   for (let round = 0; round < rounds; round++) {
@@ -121,6 +144,14 @@ try {
       name,
       [median(rates), median(stalls.map(({ p99 }) => p99)), median(stalls.map(({ max }) => max))],
     ]),
+  );
+  table(
+    `Commits of one page, ms (${String(rounds)} × 2000 each, taking turns)`,
+    ['p50', 'p99.9', 'max'],
+    configurations.map(({ name, commits }) => {
+      const sorted = commits.toSorted((a, b) => a - b);
+      return [name, [percentile(sorted, 50), percentile(sorted, 99.9), sorted.at(-1) ?? 0]];
+    }),
   );
   table(
     `Answer saves offered at ${rate.toFixed(0)}/s, latency from when due, ms (${each})`,
