@@ -88,6 +88,10 @@ describe('signing key rotation across two instances on one database', () => {
     const kidsSeen = new Set<string>();
     const control = { stop: false };
     const otherOf = (issuer: 'first' | 'second') => (issuer === 'first' ? 'second' : 'first');
+    // Waits are counted in rounds of traffic, not in milliseconds: each round issues a token at
+    // both instances and verifies it at both, over real HTTP against real reload timers.
+    let rounds = 0;
+    const waiting: { readonly round: number; readonly resolve: () => void }[] = [];
 
     const traffic = (async () => {
       while (!control.stop) {
@@ -102,10 +106,25 @@ describe('signing key rotation across two instances on one database', () => {
           const early = await statusAt(otherOf(issuer), earlyToken);
           if (early !== 200) failures.push(`early token at ${issuer}: ${early}`);
         }
+        rounds++;
+        for (const waiter of waiting.filter(({ round }) => round <= rounds)) {
+          waiting.splice(waiting.indexOf(waiter), 1);
+          waiter.resolve();
+        }
       }
     })();
+    const trafficFailed = traffic.then(() => {
+      throw new Error('the traffic stopped early');
+    });
+    trafficFailed.catch(() => undefined);
+    /** Resolves after `count` more rounds of traffic; rejects if the traffic failed. */
+    const roundsOfTraffic = (count: number) =>
+      Promise.race([
+        new Promise<void>((resolve) => waiting.push({ round: rounds + count, resolve })),
+        trafficFailed,
+      ]);
 
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await roundsOfTraffic(2);
     const keyring = await openSecretsKeyring(first.config);
     const result = await rotateSigningKeys(new SigningKeysRepository(first.app.db, keyring), {
       activationDelayMs: 4 * reloadIntervalMs,
@@ -125,9 +144,9 @@ describe('signing key rotation across two instances on one database', () => {
       ) {
         break;
       }
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await roundsOfTraffic(1);
     }
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await roundsOfTraffic(2);
     control.stop = true;
     await traffic;
 
