@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { beforeEach, describe, it } from 'node:test';
 import type { QuestionBody } from '@assay/contracts';
+import { DomainError } from '../platform/errors.ts';
 import { findPublishProblems } from './exam-rules.ts';
 import { ExamsRepository } from './exams.repository.ts';
 import { ExamsService } from './exams.service.ts';
@@ -171,6 +172,7 @@ describe('ExamsService on SQLite', () => {
       ],
     });
     await assert.rejects(service.publishExam(author, exam.id), (error: unknown) => {
+      assert.ok(error instanceof DomainError);
       const { code, details } = error as {
         code: string;
         details: { problems: { rule: string; questionPosition: number }[] };
@@ -198,6 +200,11 @@ describe('ExamsService on SQLite', () => {
     await assert.rejects(service.addQuestion(author, exam.id, singleChoice('Late')), {
       code: 'exam_not_editable',
     });
+    // Details, unlike questions, change until the exam is archived.
+    assert.equal(
+      (await service.updateExam(author, exam.id, { title: 'Published me' })).title,
+      'Published me',
+    );
     const detail = await service.getPublishedExam(exam.id);
     assert.equal(detail.questionCount, 1);
     assert.equal(JSON.stringify(detail).includes('"correct"'), false);
@@ -207,6 +214,9 @@ describe('ExamsService on SQLite', () => {
     await service.archiveExam(author, exam.id);
     await assert.rejects(service.publishExam(author, exam.id), {
       code: 'invalid_status_transition',
+    });
+    await assert.rejects(service.updateExam(author, exam.id, { title: 'Archived me' }), {
+      code: 'exam_not_editable',
     });
   });
 
