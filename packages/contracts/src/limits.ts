@@ -4,6 +4,8 @@
  * `@assay/contracts/limits` without bundling the schemas.
  */
 
+import type { ExamSettings } from './exams.ts';
+
 /** Limits on author input and on the exam and attempt listings. */
 export const EXAM_LIMITS = {
   titleMaxLength: 200,
@@ -21,6 +23,16 @@ export const EXAM_LIMITS = {
   pageSizeMax: 100,
   pageSizeDefault: 20,
 } as const;
+
+/** Settings of a new exam when its author leaves them out. */
+export const DEFAULT_EXAM_SETTINGS: Readonly<ExamSettings> = {
+  timeLimitMinutes: null,
+  maxAttempts: null,
+  passMark: 50,
+  shuffleQuestions: false,
+  shuffleChoices: false,
+  reviewPolicy: 'show_correctness',
+};
 
 /** Longest `q` of `GET /api/users`. */
 export const USER_SEARCH_MAX_LENGTH = 100;

@@ -1,4 +1,5 @@
 import type { AuthorQuestion, Exam } from '@assay/contracts';
+import { DEFAULT_EXAM_SETTINGS } from '@assay/contracts/limits';
 
 /** The id of `authoredExam`. */
 export const AUTHORED_EXAM_ID = '00000000-0000-4000-8000-0000000000e1';
@@ -14,12 +15,7 @@ export function authoredExam(questions: AuthorQuestion[], overrides: Partial<Exa
     description: 'Tricky questions about TypeScript.',
     longDescription: '',
     status: 'draft',
-    timeLimitMinutes: null,
-    maxAttempts: null,
-    passMark: 50,
-    shuffleQuestions: false,
-    shuffleChoices: false,
-    reviewPolicy: 'show_correctness',
+    ...DEFAULT_EXAM_SETTINGS,
     ownerSubject: 'author',
     ownerIssuer: 'http://localhost/oidc',
     authorName: 'Ada',
