@@ -173,13 +173,12 @@ describe('ExamsService on SQLite', () => {
     });
     await assert.rejects(service.publishExam(author, exam.id), (error: unknown) => {
       assert.ok(error instanceof DomainError);
-      const { code, details } = error as {
-        code: string;
-        details: { problems: { rule: string; questionPosition: number }[] };
+      assert.equal(error.code, 'exam_not_publishable');
+      const { problems } = error.details as {
+        problems: { rule: string; questionPosition: number }[];
       };
-      assert.equal(code, 'exam_not_publishable');
       assert.deepEqual(
-        details.problems.map((problem) => [problem.questionPosition, problem.rule]),
+        problems.map((problem) => [problem.questionPosition, problem.rule]),
         [
           [1, 'true_false_needs_two_choices'],
           [2, 'needs_a_correct_choice'],
