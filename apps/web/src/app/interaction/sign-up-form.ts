@@ -1,4 +1,3 @@
-import { LiveAnnouncer } from '@angular/cdk/a11y';
 import {
   ChangeDetectionStrategy,
   Component,
@@ -21,13 +20,12 @@ import {
 import { MatButton } from '@angular/material/button';
 import { MatError, MatFormField, MatHint, MatLabel } from '@angular/material/form-field';
 import { MatInput } from '@angular/material/input';
-import { MatProgressBar } from '@angular/material/progress-bar';
 import { ApiError } from '../core/http/api-error';
-import { PAGE_NAVIGATION } from '../core/page-navigation';
+import { formSubmission } from './form-submission';
+import { FormStatus } from './form-status';
 import type { SignUpRequest } from './interaction-api';
-import { InteractionApi, isExpiredInteraction } from './interaction-api';
+import { InteractionApi } from './interaction-api';
 import { PasswordField } from './password-field';
-import { rateLimitCountdown } from './rate-limit';
 
 type SignUpField = keyof SignUpRequest;
 
@@ -42,13 +40,13 @@ const PASSWORD_MAX_LENGTH = 128;
   imports: [
     FormField,
     FormRoot,
+    FormStatus,
     MatButton,
     MatError,
     MatFormField,
     MatHint,
     MatInput,
     MatLabel,
-    MatProgressBar,
     PasswordField,
   ],
   templateUrl: './sign-up-form.html',
@@ -61,8 +59,7 @@ export class SignUpForm {
   readonly expired = output();
 
   private readonly api = inject(InteractionApi);
-  private readonly navigation = inject(PAGE_NAVIGATION);
-  private readonly announcer = inject(LiveAnnouncer);
+  protected readonly submission = formSubmission(this.expired);
 
   protected readonly account = signal<SignUpRequest>({
     username: '',
@@ -95,20 +92,13 @@ export class SignUpForm {
     },
   );
   protected readonly passwordHint = `At least ${PASSWORD_MIN_LENGTH} characters. Long passphrases are welcome.`;
-  protected readonly rateLimit = rateLimitCountdown();
-  /** A problem with the attempt as a whole, not with one field. */
-  protected readonly problem = signal<string | null>(null);
-  /** Account created: the browser is on its way to the provider, keep the form disabled. */
-  private readonly leaving = signal(false);
-  protected readonly busy = computed(() => this.form().submitting() || this.leaving());
+  protected readonly busy = computed(() => this.form().submitting() || this.submission.leaving());
 
   private async signUp(): Promise<ValidationError.WithFieldTree[] | undefined> {
-    if (this.rateLimit.active()) return undefined;
-    this.problem.set(null);
+    if (!this.submission.begin()) return undefined;
     try {
       const { redirectTo } = await this.api.signUp(this.uid(), this.account());
-      this.leaving.set(true);
-      this.navigation.assign(redirectTo);
+      this.submission.leave(redirectTo);
       return undefined;
     } catch (error) {
       const fieldErrors = this.showFailure(error);
@@ -124,21 +114,12 @@ export class SignUpForm {
 
   /** Shows what went wrong; returns the errors that belong on a field. */
   private showFailure(error: unknown): ValidationError.WithFieldTree[] {
-    if (isExpiredInteraction(error)) {
-      this.expired.emit();
-      return [];
-    }
+    if (this.submission.handled(error)) return [];
     if (!(error instanceof ApiError)) {
-      this.showProblem('Creating your account failed. Try again.');
+      this.submission.showProblem('Creating your account failed. Try again.');
       return [];
     }
     switch (error.code) {
-      case 'rate_limited': {
-        const seconds = error.retryAfterSeconds ?? 60;
-        this.rateLimit.start(seconds);
-        this.announce(`Too many attempts. Try again in ${seconds} seconds.`);
-        return [];
-      }
       case 'username_taken':
         return [this.serverError('username', 'This username is taken. Choose another one.')];
       case 'email_taken':
@@ -154,12 +135,12 @@ export class SignUpForm {
           else elsewhere.push(sentence(message));
         }
         if (elsewhere.length > 0 || onFields.length === 0) {
-          this.showProblem(elsewhere.length > 0 ? elsewhere.join(' ') : error.message);
+          this.submission.showProblem(elsewhere.length > 0 ? elsewhere.join(' ') : error.message);
         }
         return onFields;
       }
       default:
-        this.showProblem(error.message);
+        this.submission.showProblem(error.message);
         return [];
     }
   }
@@ -176,15 +157,6 @@ export class SignUpForm {
     const fields: SignUpField[] = ['username', 'email', 'displayName', 'password'];
     const first = fields.find((field) => this.form[field]().invalid());
     if (first) this.form[first]().focusBoundControl();
-  }
-
-  private showProblem(message: string): void {
-    this.problem.set(message);
-    this.announce(message);
-  }
-
-  private announce(message: string): void {
-    void this.announcer.announce(message, 'polite');
   }
 }
 
