@@ -18,10 +18,9 @@ import { RouterLink } from '@angular/router';
     </section>
   `,
   styles: `
-    section {
-      max-inline-size: 36rem;
-      padding-block: clamp(1rem, 6vw, 4rem);
-    }
+    @use '../../styles/page';
+
+    @include page.error-page(section);
     .code {
       margin: 0;
       color: var(--mat-sys-primary);
@@ -30,13 +29,6 @@ import { RouterLink } from '@angular/router';
     }
     h1 {
       margin: 0.25rem 0 0.75rem;
-      font: var(--mat-sys-headline-medium);
-      font-weight: 600;
-    }
-    p {
-      margin: 0 0 1.5rem;
-      color: var(--mat-sys-on-surface-variant);
-      line-height: 1.6;
     }
   `,
   changeDetection: ChangeDetectionStrategy.OnPush,

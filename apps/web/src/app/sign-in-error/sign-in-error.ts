@@ -57,19 +57,11 @@ function isReason(value: string | undefined): value is SignInErrorReason {
     </section>
   `,
   styles: `
-    .sign-in-error {
-      max-inline-size: 36rem;
-      padding-block: clamp(1rem, 6vw, 4rem);
-    }
+    @use '../../styles/page';
+
+    @include page.error-page('.sign-in-error');
     h1 {
       margin: 0 0 0.75rem;
-      font: var(--mat-sys-headline-medium);
-      font-weight: 600;
-    }
-    p {
-      margin: 0 0 1.5rem;
-      color: var(--mat-sys-on-surface-variant);
-      line-height: 1.6;
     }
     .actions {
       display: flex;
