@@ -19,6 +19,7 @@ import {
   rightAnswers,
   startAttempt,
   startExamsHttp,
+  submitAttempt,
   type ExamsHttp,
 } from '../support/exam-fixture.ts';
 
@@ -91,10 +92,7 @@ describe('attempts over HTTP', () => {
     assertNoAnswerKey(getResponse, 'GET attempt');
     assert.equal(expectJson<AttemptView>(getResponse, 200).answers.length, 3);
 
-    const submitResponse = await http.call('learner', {
-      method: 'POST',
-      url: `/api/attempts/${attempt.id}/submit`,
-    });
+    const submitResponse = await submitAttempt(http, attempt.id);
     const result = expectJson<AttemptResult>(submitResponse, 200);
     assert.equal(result.score, 4);
     assert.equal(result.maxScore, 4);
@@ -102,11 +100,7 @@ describe('attempts over HTTP', () => {
     assert.equal(result.state, 'submitted');
     assert.equal(result.durationSeconds, 60);
 
-    assertProblem(
-      await http.call('learner', { method: 'POST', url: `/api/attempts/${attempt.id}/submit` }),
-      409,
-      'attempt_closed',
-    );
+    assertProblem(await submitAttempt(http, attempt.id), 409, 'attempt_closed');
     assertProblem(
       await http.call('learner', {
         method: 'PUT',
@@ -156,10 +150,7 @@ describe('attempts over HTTP', () => {
         url: `/api/attempts/${attempt.id}/answers`,
         payload: { answers: [first] },
       });
-      const submitted = await http.call('learner', {
-        method: 'POST',
-        url: `/api/attempts/${attempt.id}/submit`,
-      });
+      const submitted = await submitAttempt(http, attempt.id);
       const fetched = await http.call('learner', {
         method: 'GET',
         url: `/api/attempts/${attempt.id}`,
@@ -272,10 +263,7 @@ describe('attempts over HTTP', () => {
     const exam = await createPublished(http, 'author', { maxAttempts: 2 });
     for (let round = 0; round < 2; round++) {
       const attempt = await startAttempt(http, exam.id);
-      expectJson<AttemptResult>(
-        await http.call('learner', { method: 'POST', url: `/api/attempts/${attempt.id}/submit` }),
-        200,
-      );
+      expectJson<AttemptResult>(await submitAttempt(http, attempt.id), 200);
     }
     const problem = assertProblem(
       await http.call('learner', { method: 'POST', url: `/api/exams/${exam.id}/attempts` }),
@@ -327,11 +315,7 @@ describe('attempts over HTTP', () => {
     assert.equal(view.state, 'expired');
     assert.equal(view.result?.score, 3, 'the two answers saved in time');
     assert.equal(view.result.submittedAt, attempt.deadline);
-    assertProblem(
-      await http.call('learner', { method: 'POST', url: `/api/attempts/${attempt.id}/submit` }),
-      409,
-      'attempt_closed',
-    );
+    assertProblem(await submitAttempt(http, attempt.id), 409, 'attempt_closed');
   });
 
   it('grades an abandoned attempt on next access: GET, and a new start', async () => {
@@ -366,9 +350,7 @@ describe('attempts over HTTP', () => {
       payload: { answers: rightAnswers(attempt) },
     });
     const responses = await Promise.all(
-      Array.from({ length: 12 }, () =>
-        http.call('learner', { method: 'POST', url: `/api/attempts/${attempt.id}/submit` }),
-      ),
+      Array.from({ length: 12 }, () => submitAttempt(http, attempt.id)),
     );
     const ok = responses.filter((response) => response.statusCode === 200);
     assert.equal(ok.length, 1);

@@ -18,6 +18,7 @@ import {
   rightAnswers,
   startAttempt,
   startExamsHttp,
+  submitAttempt,
   type Caller,
   type ExamsHttp,
 } from '../support/exam-fixture.ts';
@@ -195,10 +196,7 @@ describe('taking an exam over HTTP', () => {
         ],
       );
       assert.equal(view.answeredCount, 1, 'an emptied answer is not an answer');
-      const result = expectJson<AttemptResult>(
-        await http.call('learner', { method: 'POST', url: `/api/attempts/${attempt.id}/submit` }),
-        200,
-      );
+      const result = expectJson<AttemptResult>(await submitAttempt(http, attempt.id), 200);
       assert.equal(result.score, 2, 'graded on the newest answers');
     });
 
@@ -241,7 +239,7 @@ describe('taking an exam over HTTP', () => {
         );
         const [saved, submitted] = await Promise.all([
           save(http, 'learner', attempt.id, [first]),
-          http.call('learner', { method: 'POST', url: `/api/attempts/${attempt.id}/submit` }),
+          submitAttempt(http, attempt.id),
         ]);
         const result = expectJson<AttemptResult>(submitted, 200);
         if (saved.statusCode === 200) {
@@ -305,10 +303,7 @@ describe('taking an exam over HTTP', () => {
           ),
           200,
         );
-        const result = expectJson<AttemptResult>(
-          await http.call('learner', { method: 'POST', url: `/api/attempts/${attempt.id}/submit` }),
-          200,
-        );
+        const result = expectJson<AttemptResult>(await submitAttempt(http, attempt.id), 200);
         assert.deepEqual([result.score, result.maxScore], [score, 4], name);
         assert.equal(result.passed, score * 100 >= 50 * 4, name);
       }
@@ -397,10 +392,7 @@ describe('taking an exam over HTTP', () => {
       assert.ok(first);
       expectJson<SaveAnswersResult>(await save(http, 'learner', attempt.id, [first]), 200);
       http.clock.advance(5 * minute + graceMs + 1);
-      const result = expectJson<AttemptResult>(
-        await http.call('learner', { method: 'POST', url: `/api/attempts/${attempt.id}/submit` }),
-        200,
-      );
+      const result = expectJson<AttemptResult>(await submitAttempt(http, attempt.id), 200);
       assert.deepEqual(
         [result.state, result.score, result.submittedAt, result.durationSeconds],
         ['expired', 2, attempt.deadline, 300],
@@ -416,11 +408,7 @@ describe('taking an exam over HTTP', () => {
       // The page's submit at zero reaches the server inside the grace after the deadline.
       http.clock.advance(minute + graceMs / 2);
       const result = expectJson<AttemptResult>(
-        await http.call('learner', {
-          method: 'POST',
-          url: `/api/attempts/${attempt.id}/submit`,
-          payload: { timeUp: true },
-        }),
+        await submitAttempt(http, attempt.id, 'learner', { timeUp: true }),
         200,
       );
       assert.deepEqual(
@@ -452,11 +440,7 @@ describe('taking an exam over HTTP', () => {
       const attempt = await startAttempt(http, exam.id);
       http.clock.advance(minute + graceMs / 2);
       const result = expectJson<AttemptResult>(
-        await http.call('learner', {
-          method: 'POST',
-          url: `/api/attempts/${attempt.id}/submit`,
-          payload: { timeUp: false },
-        }),
+        await submitAttempt(http, attempt.id, 'learner', { timeUp: false }),
         200,
       );
       assert.deepEqual([result.state, result.durationSeconds], ['submitted', 61]);
@@ -499,11 +483,7 @@ describe('taking an exam over HTTP', () => {
       const attempt = await startAttempt(http, exam.id);
       for (const payload of [{ timeUp: 'yes' }, { reason: 'time_up' }]) {
         assertProblem(
-          await http.call('learner', {
-            method: 'POST',
-            url: `/api/attempts/${attempt.id}/submit`,
-            payload,
-          }),
+          await submitAttempt(http, attempt.id, 'learner', payload),
           400,
           'validation_failed',
         );
@@ -556,9 +536,9 @@ describe('taking an exam over HTTP', () => {
       await startAttempt(http, exam.id, 'otherLearner'); // still in progress: not a result
       expectJson<SaveAnswersResult>(await save(http, 'learner', lena.id, rightAnswers(lena)), 200);
       http.clock.advance(30_000);
-      await http.call('learner', { method: 'POST', url: `/api/attempts/${lena.id}/submit` });
+      await submitAttempt(http, lena.id);
       http.clock.advance(60_000);
-      await http.call('takerClient', { method: 'POST', url: `/api/attempts/${script.id}/submit` });
+      await submitAttempt(http, script.id, 'takerClient');
 
       const issuer = http.testApp.config.identity.issuer;
       for (const caller of ['author', 'admin'] as const) {

@@ -16,6 +16,7 @@ import {
   expectJson,
   startAttempt,
   startExamsHttp,
+  submitAttempt,
   type ExamsHttp,
 } from '../support/exam-fixture.ts';
 
@@ -320,10 +321,7 @@ describe('exams over HTTP: catalog and authoring', () => {
         );
       for (const examId of [counted.id, foreign.id]) {
         const attempt = await startAttempt(http, examId, 'learner');
-        expectJson(
-          await http.call('learner', { method: 'POST', url: `/api/attempts/${attempt.id}/submit` }),
-          200,
-        );
+        expectJson(await submitAttempt(http, attempt.id), 200);
       }
       const abandoned = await startAttempt(http, counted.id, 'otherLearner');
       assert.deepEqual(await tally('author'), {

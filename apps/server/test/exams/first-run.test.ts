@@ -9,6 +9,7 @@ import {
   assertNoAnswerKey,
   expectJson,
   startExamsHttp,
+  submitAttempt,
   type ExamsHttp,
 } from '../support/exam-fixture.ts';
 
@@ -80,10 +81,7 @@ describe('first run: a newcomer takes a sample exam at once', () => {
     assertNoAnswerKey(firstResponse, 'sample attempt');
     assert.equal(first.questions.length, sample.questionCount);
     assert.ok(first.deadline !== null, 'the sample has a time limit');
-    const review = expectJson<AttemptResult>(
-      await http.call('learner', { method: 'POST', url: `/api/attempts/${first.id}/submit` }),
-      200,
-    );
+    const review = expectJson<AttemptResult>(await submitAttempt(http, first.id), 200);
     assert.equal(review.score, 0);
     assert.ok(review.questions, 'the first sample shows the answers after submission');
 
@@ -101,10 +99,7 @@ describe('first run: a newcomer takes a sample exam at once', () => {
       }),
       200,
     );
-    const result = expectJson<AttemptResult>(
-      await http.call('learner', { method: 'POST', url: `/api/attempts/${second.id}/submit` }),
-      200,
-    );
+    const result = expectJson<AttemptResult>(await submitAttempt(http, second.id), 200);
     assert.deepEqual([result.score, result.passed], [sample.maxScore, true]);
   });
 });

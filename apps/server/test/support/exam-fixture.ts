@@ -184,6 +184,20 @@ export async function startAttempt(
   return response.json<AttemptView>();
 }
 
+/** Submits attempt `attemptId` as `caller`, with `payload` as the body when given. */
+export function submitAttempt(
+  http: ExamsHttp,
+  attemptId: string,
+  caller: Caller = 'learner',
+  payload?: InjectOptions['payload'],
+): Promise<LightMyRequestResponse> {
+  return http.call(caller, {
+    method: 'POST',
+    url: `/api/attempts/${attemptId}/submit`,
+    ...(payload === undefined ? {} : { payload }),
+  });
+}
+
 /** The ids of the choices of question `questionText` with the given texts, in an attempt. */
 export function choiceIds(
   attempt: AttemptView,
