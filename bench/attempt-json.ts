@@ -3,14 +3,16 @@
 // paths, in the same run: the serializer Fastify compiles from the route's response schema
 // (fast-json-stringify), and JSON.stringify.
 //
-// Per attempt size: the serializers alone, then a request served by Fastify (app.inject) whose
+// Per attempt size: the serializers alone, then requests served over HTTP by Fastify whose
 // handler answers a view at once — everything a read does but authentication and the database,
 // which only shrink the difference.
 import assert from 'node:assert/strict';
 import { EXAM_LIMITS, AttemptView, type AttemptQuestion } from '@assay/contracts';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import autocannon, { type Result } from 'autocannon';
 import Fastify from 'fastify';
 import fastJson from 'fast-json-stringify';
-import { compare, printComparison } from './micro.ts';
+import { compare, median, printComparison } from './micro.ts';
 import {
   attemptViewSerializerCompiler,
   serializeAttemptView,
@@ -101,7 +103,8 @@ const bySchema = fastJson(AttemptView);
 const ours = 'kept questions (attempt-view-json.ts)';
 const schema = "the response schema's serializer (Fastify's default)";
 
-async function servedBy(view: AttemptView) {
+/** In a worker thread: a Fastify server answering `view` on both paths; posts its port. */
+async function serve(view: AttemptView): Promise<void> {
   const app = Fastify();
   const response = { 200: AttemptView };
   app.get(
@@ -110,43 +113,73 @@ async function servedBy(view: AttemptView) {
     () => view,
   );
   app.get('/schema', { schema: { response } }, () => view);
-  await app.ready();
-  const read = (url: string) => async () => {
-    const reply = await app.inject({ method: 'GET', url });
-    if (reply.statusCode !== 200) throw new Error(`${url}: ${String(reply.statusCode)}`);
-  };
-  return { app, kept: read('/kept'), schema: read('/schema') };
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const address = app.server.address();
+  parentPort?.postMessage(typeof address === 'object' ? address?.port : undefined);
+  parentPort?.once('message', () => {
+    void app.close().then(() => parentPort?.close());
+  });
 }
 
-for (const size of sizes) {
-  const view = viewOf(size);
-  const bytes = Buffer.byteLength(serializeAttemptView(view));
-  // The same members (ours puts `questions` last).
-  assert.deepStrictEqual(JSON.parse(serializeAttemptView(view)), JSON.parse(bySchema(view)));
-  const large = bytes > 1_000_000;
-  const options = large
-    ? { batch: 1, rounds: 3, milliseconds: 300 }
-    : { rounds: 5, milliseconds: 100 };
-  const alone = await compare(
-    {
-      [ours]: () => serializeAttemptView(view),
-      [schema]: () => bySchema(view),
-      'JSON.stringify': () => JSON.stringify(view),
-    },
-    options,
-  );
-  printComparison(
-    `Serializing an attempt view: ${size.name}, ${(bytes / 1000).toFixed(1)} kB`,
-    alone,
-    schema,
-  );
-  // A request of megabytes is all copying, whichever serializer made them.
-  if (large) continue;
-  const served = await servedBy(view);
+/**
+ * Requests a second and their p99 (ms) on each path of a server in a worker thread (the client
+ * here, as in `npm run bench`, runs beside it), taking turns; medians of the rounds.
+ */
+async function servedOverHttp(size: Size) {
+  const worker = new Worker(new URL(import.meta.url), { workerData: size });
+  const port = await new Promise<number>((resolve) => worker.once('message', resolve));
+  const paths = { [ours]: '/kept', [schema]: '/schema' };
+  const samples = new Map(Object.keys(paths).map((name) => [name, [] as Result[]]));
   try {
-    const requests = await compare({ [ours]: served.kept, [schema]: served.schema }, options);
-    printComparison(`Serving it (app.inject): ${size.name}`, requests, schema);
+    for (let round = 0; round < 4; round++) {
+      for (const [name, path] of Object.entries(paths)) {
+        const url = `http://127.0.0.1:${String(port)}${path}`;
+        const result = await autocannon({ url, connections: 16, duration: round === 0 ? 0.5 : 1 });
+        if (round > 0) samples.get(name)?.push(result);
+      }
+    }
   } finally {
-    await served.app.close();
+    worker.postMessage('stop');
+    await new Promise((resolve) => worker.once('exit', resolve));
+  }
+  console.log(`\nServing it over HTTP (Fastify in a worker thread, 16 connections): ${size.name}`);
+  console.log(`  ${'variant'.padEnd(58)} ${'req/s'.padStart(10)} ${'p99 ms'.padStart(8)}`);
+  for (const [name, results] of samples) {
+    const perSecond = median(results.map((result) => result.requests.average));
+    const p99 = median(results.map((result) => result.latency.p99));
+    console.log(
+      `  ${name.padEnd(58)} ${perSecond.toFixed(0).padStart(10)} ${p99.toFixed(2).padStart(8)}`,
+    );
   }
 }
+
+async function main(): Promise<void> {
+  for (const size of sizes) {
+    const view = viewOf(size);
+    const bytes = Buffer.byteLength(serializeAttemptView(view));
+    // The same members (ours puts `questions` last).
+    assert.deepStrictEqual(JSON.parse(serializeAttemptView(view)), JSON.parse(bySchema(view)));
+    const large = bytes > 1_000_000;
+    const options = large
+      ? { batch: 1, rounds: 3, milliseconds: 300 }
+      : { batch: 10, rounds: 7, milliseconds: 100 };
+    const alone = await compare(
+      {
+        [ours]: () => serializeAttemptView(view),
+        [schema]: () => bySchema(view),
+        'JSON.stringify': () => JSON.stringify(view),
+      },
+      options,
+    );
+    printComparison(
+      `Serializing an attempt view: ${size.name}, ${(bytes / 1000).toFixed(1)} kB`,
+      alone,
+      schema,
+    );
+    // A request of megabytes is all copying, whichever serializer made them.
+    if (!large) await servedOverHttp(size);
+  }
+}
+
+if (isMainThread) await main();
+else await serve(viewOf(workerData as Size));
