@@ -10,6 +10,20 @@ import {
 } from './passwords.ts';
 import { recordArgon2 } from '../../../test/identity/support/argon2-calls.ts';
 
+/**
+ * Asserts that `right` verifies against `stored`, saying whether to rehash it, and that `wrong`
+ * does not (a refused password never asks for a rehash).
+ */
+async function assertVerifies(
+  stored: string,
+  right: string,
+  wrong: string,
+  { needsRehash }: { needsRehash: boolean },
+): Promise<void> {
+  assert.deepEqual(await verifyPassword(right, stored), { valid: true, needsRehash });
+  assert.deepEqual(await verifyPassword(wrong, stored), { valid: false, needsRehash: false });
+}
+
 describe('passwords', () => {
   it('stores a standard argon2id PHC string at OWASP parameters', async () => {
     const stored = await hashPassword('correct horse battery staple');
@@ -33,12 +47,7 @@ describe('passwords', () => {
 
   it('accepts the right password and refuses a wrong one', async () => {
     const stored = await hashPassword('correct horse battery staple');
-    assert.deepEqual(await verifyPassword('correct horse battery staple', stored), {
-      valid: true,
-      needsRehash: false,
-    });
-    assert.deepEqual(await verifyPassword('correct horse battery stapler', stored), {
-      valid: false,
+    await assertVerifies(stored, 'correct horse battery staple', 'correct horse battery stapler', {
       needsRehash: false,
     });
   });
@@ -63,13 +72,8 @@ describe('passwords', () => {
       passes: 1,
       parallelism: 1,
     });
-    assert.deepEqual(await verifyPassword('a password to upgrade', weaker), {
-      valid: true,
+    await assertVerifies(weaker, 'a password to upgrade', 'not the password', {
       needsRehash: true,
-    });
-    assert.deepEqual(await verifyPassword('not the password', weaker), {
-      valid: false,
-      needsRehash: false,
     });
   });
 
