@@ -1,8 +1,6 @@
 import type { HarnessLoader } from '@angular/cdk/testing';
 import { TestbedHarnessEnvironment } from '@angular/cdk/testing/testbed';
-import { provideHttpClient, withInterceptors } from '@angular/common/http';
-import type { TestRequest } from '@angular/common/http/testing';
-import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
+import type { HttpTestingController, TestRequest } from '@angular/common/http/testing';
 import { Component } from '@angular/core';
 import type { ComponentFixture } from '@angular/core/testing';
 import { TestBed } from '@angular/core/testing';
@@ -11,7 +9,7 @@ import { MatCheckboxHarness } from '@angular/material/checkbox/testing';
 import { MatDialogHarness } from '@angular/material/dialog/testing';
 import { MatProgressBarHarness } from '@angular/material/progress-bar/testing';
 import { MatRadioGroupHarness } from '@angular/material/radio/testing';
-import { Router, provideRouter, withComponentInputBinding } from '@angular/router';
+import { Router } from '@angular/router';
 import { RouterTestingHarness } from '@angular/router/testing';
 import type {
   AttemptQuestion,
@@ -20,8 +18,7 @@ import type {
   SaveAnswersResult,
   SavedAnswer,
 } from '@assay/contracts';
-import { problemInterceptor } from '../core/http/problem-interceptor';
-import { PAGE_NAVIGATION } from '../core/page-navigation';
+import { configureRoutesWithApi } from '../../testing/routes';
 import { ANSWER_SAVE_BACKOFF_MS } from './answer-saver';
 import { AttemptPlayer } from './attempt-player';
 
@@ -94,22 +91,13 @@ describe('AttemptPlayer', () => {
   let loader: HarnessLoader;
 
   beforeEach(() => {
-    TestBed.configureTestingModule({
-      providers: [
-        provideRouter(
-          [
-            { path: 'attempts/:attemptId', component: AttemptPlayer },
-            { path: 'attempts/:attemptId/result', component: ResultStub },
-          ],
-          withComponentInputBinding(),
-        ),
-        provideHttpClient(withInterceptors([problemInterceptor])),
-        provideHttpClientTesting(),
-        { provide: PAGE_NAVIGATION, useValue: { assign: vi.fn() } },
-        { provide: ANSWER_SAVE_BACKOFF_MS, useValue: [30] },
+    http = configureRoutesWithApi(
+      [
+        { path: 'attempts/:attemptId', component: AttemptPlayer },
+        { path: 'attempts/:attemptId/result', component: ResultStub },
       ],
-    });
-    http = TestBed.inject(HttpTestingController);
+      [{ provide: ANSWER_SAVE_BACKOFF_MS, useValue: [30] }],
+    );
     localStorage.clear();
     // The countdown, autosave retries and dialogs run on fake time, which tests move on instead of
     // waiting. It also follows real time, so that the animation frames Angular's change detection
