@@ -122,33 +122,29 @@ const usersSetRole: CliCommand = {
   },
 };
 
-const usersDisable: CliCommand = {
-  words: ['users', 'disable'],
-  argumentsUsage: '<username>',
-  summary: 'Disable an account: ends its sessions, refuses its sign-ins and refresh tokens',
-  async run(context) {
-    const [username = ''] = oneArgument(context, 1);
-    const account = await withDatabase(context.loadConfig(), (db) =>
-      accountsService(db).setDisabled(username, true),
-    );
-    context.io.stdout.write(`${account.username} is disabled.\n`);
-    return 0;
-  },
-};
+/** `users disable` or `users enable`. */
+function usersSetDisabled(disabled: boolean, summary: string): CliCommand {
+  const state = disabled ? 'disabled' : 'enabled';
+  return {
+    words: ['users', disabled ? 'disable' : 'enable'],
+    argumentsUsage: '<username>',
+    summary,
+    async run(context) {
+      const [username = ''] = oneArgument(context, 1);
+      const account = await withDatabase(context.loadConfig(), (db) =>
+        accountsService(db).setDisabled(username, disabled),
+      );
+      context.io.stdout.write(`${account.username} is ${state}.\n`);
+      return 0;
+    },
+  };
+}
 
-const usersEnable: CliCommand = {
-  words: ['users', 'enable'],
-  argumentsUsage: '<username>',
-  summary: 'Enable a disabled account again',
-  async run(context) {
-    const [username = ''] = oneArgument(context, 1);
-    const account = await withDatabase(context.loadConfig(), (db) =>
-      accountsService(db).setDisabled(username, false),
-    );
-    context.io.stdout.write(`${account.username} is enabled.\n`);
-    return 0;
-  },
-};
+const usersDisable = usersSetDisabled(
+  true,
+  'Disable an account: ends its sessions, refuses its sign-ins and refresh tokens',
+);
+const usersEnable = usersSetDisabled(false, 'Enable a disabled account again');
 
 const usersList: CliCommand = {
   words: ['users', 'list'],

@@ -84,7 +84,7 @@ describe('identity admin commands (users, clients, keys)', () => {
     assert.equal(noRole.code, 2);
   });
 
-  it('users set-role, disable and list', async () => {
+  it('users set-role, disable, enable and list', async () => {
     assert.equal(
       (await runScript('cli.ts', ['users', 'set-role', 'grace', 'instructor'], env)).code,
       0,
@@ -96,6 +96,11 @@ describe('identity admin commands (users, clients, keys)', () => {
     const unknown = await runScript('cli.ts', ['users', 'disable', 'nobody'], env);
     assert.equal(unknown.code, 1);
     assert.match(unknown.stderr, /no account named nobody/);
+    const enabled = await runScript('cli.ts', ['users', 'enable', 'grace'], env);
+    assert.equal(enabled.code, 0);
+    assert.equal(enabled.stdout, 'grace is enabled.\n');
+    const after = await runScript('cli.ts', ['users', 'list'], env);
+    assert.match(after.stdout, /^grace\tinstructor\tactive\t/m);
   });
 
   it("users disable ends the account's web sessions at once, and no one else's", async () => {
