@@ -1,15 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import type {
-  AttemptQuestion,
-  AttemptResult,
-  AttemptView,
-  AuthorAttemptPage,
-  FieldError,
-  ListAttemptsQuery,
-  MyAttemptPage,
-  SaveAnswersBody,
-  SaveAnswersResult,
-  SubmitAttemptBody,
+import {
+  EXAM_LIMITS,
+  type AttemptQuestion,
+  type AttemptResult,
+  type AttemptView,
+  type AuthorAttemptPage,
+  type FieldError,
+  type ListAttemptsQuery,
+  type MyAttemptPage,
+  type SaveAnswersBody,
+  type SaveAnswersResult,
+  type SubmitAttemptBody,
 } from '@assay/contracts';
 import { examNotFound, type ExamLookup, type KeyedQuestion } from '../exams/index.ts';
 import { systemClock, type Clock } from '../platform/clock.ts';
@@ -63,7 +64,7 @@ export interface AttemptsServiceOptions {
   readonly createSeed?: () => number;
 }
 
-const defaultPageSize = 20;
+const defaultPageSize = EXAM_LIMITS.pageSizeDefault;
 const sweepBatchSize = 100;
 
 /** Taking exams: starting, autosaving, submitting, expiry, results and histories. */

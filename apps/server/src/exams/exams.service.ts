@@ -1,19 +1,20 @@
 import { randomUUID } from 'node:crypto';
-import type {
-  AuthoredExamPage,
-  AuthoredExamSummary,
-  AuthorQuestion,
-  CreateExamBody,
+import {
+  DEFAULT_EXAM_SETTINGS,
   EXAM_LIMITS,
-  Exam,
-  ExamDetail,
-  ExamSettings,
-  ExamSummary,
-  ExamSummaryPage,
-  ListExamsQuery,
-  QuestionBody,
-  ReorderQuestionsBody,
-  UpdateExamBody,
+  type AuthoredExamPage,
+  type AuthoredExamSummary,
+  type AuthorQuestion,
+  type CreateExamBody,
+  type Exam,
+  type ExamDetail,
+  type ExamSettings,
+  type ExamSummary,
+  type ExamSummaryPage,
+  type ListExamsQuery,
+  type QuestionBody,
+  type ReorderQuestionsBody,
+  type UpdateExamBody,
 } from '@assay/contracts';
 import {
   examNotEditable,
@@ -55,17 +56,7 @@ export function canManageExam(actor: Principal, exam: ExamRow): boolean {
   );
 }
 
-/** Settings of a new exam when the body leaves them out. */
-export const DEFAULT_EXAM_SETTINGS: ExamSettings = {
-  timeLimitMinutes: null,
-  maxAttempts: null,
-  passMark: 50,
-  shuffleQuestions: false,
-  shuffleChoices: false,
-  reviewPolicy: 'show_correctness',
-};
-
-const defaultPageSize: (typeof EXAM_LIMITS)['pageSizeDefault'] = 20;
+const defaultPageSize = EXAM_LIMITS.pageSizeDefault;
 const questionsPerExamMax: (typeof EXAM_LIMITS)['questionsPerExamMax'] = MAX_QUESTIONS_PER_EXAM;
 
 /** Lower-cased searchable text of an exam (JS folds case the same way on every engine). */
