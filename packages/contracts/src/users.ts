@@ -2,7 +2,7 @@ import { Type, type Static } from 'typebox';
 import { EntityId, Timestamp } from './exams.ts';
 import { ROLES } from './identity.ts';
 import { USER_PAGE_SIZE_DEFAULT, USER_PAGE_SIZE_MAX, USER_SEARCH_MAX_LENGTH } from './limits.ts';
-import { Page, PageCursor } from './pages.ts';
+import { Page, PageCursor, PageLimit } from './pages.ts';
 
 /*
  * The admin's users API (`manage:users`): `GET /api/users` and `PATCH /api/users/{userId}`.
@@ -40,9 +40,7 @@ export const ListUsersQuery = Type.Object(
     q: Type.Optional(Type.String({ maxLength: USER_SEARCH_MAX_LENGTH })),
     /** `nextCursor` of the previous page; opaque. */
     cursor: Type.Optional(PageCursor),
-    limit: Type.Optional(
-      Type.Integer({ minimum: 1, maximum: USER_PAGE_SIZE_MAX, default: USER_PAGE_SIZE_DEFAULT }),
-    ),
+    limit: Type.Optional(PageLimit(USER_PAGE_SIZE_MAX, USER_PAGE_SIZE_DEFAULT)),
   },
   { additionalProperties: false },
 );
