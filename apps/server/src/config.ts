@@ -480,15 +480,22 @@ function normalizeSecretsKey(text: string): string {
   return Buffer.from(decodeSecretsKey(text) ?? []).toString('base64url');
 }
 
-function parsePrivateJwk(value: string): JWK | undefined {
+/** `value` parsed as a JSON object; undefined for anything else. */
+function parseJsonObject(value: string): Record<string, unknown> | undefined {
   let parsed: unknown;
   try {
     parsed = JSON.parse(value);
   } catch {
     return undefined;
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return undefined;
-  const jwk = parsed as JWK;
+  return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
+    ? (parsed as Record<string, unknown>)
+    : undefined;
+}
+
+function parsePrivateJwk(value: string): JWK | undefined {
+  const jwk = parseJsonObject(value) as JWK | undefined;
+  if (jwk === undefined) return undefined;
   const supported =
     (jwk.kty === 'EC' && jwk.crv === 'P-256') ||
     jwk.kty === 'RSA' ||
@@ -497,13 +504,8 @@ function parsePrivateJwk(value: string): JWK | undefined {
 }
 
 function parseRolePermissions(value: string): Record<string, string[]> | undefined {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(value);
-  } catch {
-    return undefined;
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return undefined;
+  const parsed = parseJsonObject(value);
+  if (parsed === undefined) return undefined;
   const map: Record<string, string[]> = {};
   for (const [role, permissions] of Object.entries(parsed)) {
     if (!Array.isArray(permissions) || !permissions.every((p) => typeof p === 'string')) {
