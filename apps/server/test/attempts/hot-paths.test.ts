@@ -11,11 +11,16 @@ import {
 
 describe('statements on the busy paths of attempts', () => {
   const paths = useBusyPaths();
+  /** The learner's attempt at the exam, every question answered right. */
+  const answeredAttempt = async () => {
+    const { attempt } = await paths.attempts.startOrResumeAttempt(learner, paths.examId);
+    await paths.attempts.saveAnswers(learner, attempt.id, { answers: answersTo(attempt) });
+    return attempt;
+  };
 
   it('grades a submit in three statements: read, answers, conditional write', async () => {
-    const { attempts, db, examId, sentJson } = paths;
-    const { attempt } = await attempts.startOrResumeAttempt(learner, examId);
-    await attempts.saveAnswers(learner, attempt.id, { answers: answersTo(attempt) });
+    const { attempts, db, sentJson } = paths;
+    const attempt = await answeredAttempt();
     const statements = await sentJson(() => attempts.submitAttempt(learner, attempt.id));
     assert.deepEqual(describeStatements(statements), [
       'SelectQueryNode attempts exams',
@@ -31,9 +36,8 @@ describe('statements on the busy paths of attempts', () => {
   });
 
   it('reads an attempt in progress in two statements, a graded one in one', async () => {
-    const { attempts, examId, sentJson } = paths;
-    const { attempt } = await attempts.startOrResumeAttempt(learner, examId);
-    await attempts.saveAnswers(learner, attempt.id, { answers: answersTo(attempt) });
+    const { attempts, sentJson } = paths;
+    const attempt = await answeredAttempt();
     const reading = await sentJson(() => attempts.getAttempt(learner, attempt.id));
     assert.deepEqual(describeStatements(reading), [
       'SelectQueryNode attempts exams',
