@@ -4,8 +4,6 @@ import {
   computed,
   effect,
   inject,
-  linkedSignal,
-  resource,
   signal,
   untracked,
 } from '@angular/core';
@@ -20,8 +18,9 @@ import { Auth } from '../core/auth/auth';
 import { ApiError } from '../core/http/api-error';
 import { Notifier } from '../core/notifier';
 import { Confirmation } from '../shared/confirm-dialog';
+import { cursorPages } from '../shared/cursor-pages';
 import { DateTimePipe } from '../shared/formatting';
-import type { Role, UpdateUserBody, UserPage, UserSummary } from '@assay/contracts';
+import type { Role, UpdateUserBody, UserSummary } from '@assay/contracts';
 import { USER_PAGE_SIZE_DEFAULT, USER_SEARCH_MAX_LENGTH } from '@assay/contracts/limits';
 import { UsersApi } from './users-api';
 
@@ -75,32 +74,22 @@ export class Users {
   private readonly search = signal<{ readonly q: string } | undefined>(
     this.accountsManagedAt() === null ? { q: '' } : undefined,
   );
-  /** Its first page: an answer to an older search is dropped when a newer one was asked. */
-  private readonly firstPage = resource({
-    params: () => this.search(),
-    loader: ({ params }) => this.api.list({ q: params.q, limit: USER_PAGE_SIZE_DEFAULT }),
+  private readonly list = cursorPages({
+    query: this.search,
+    load: ({ q }, cursor) =>
+      this.api.list({ q, cursor: cursor ?? undefined, limit: USER_PAGE_SIZE_DEFAULT }),
   });
-  private readonly firstPageValue = computed(() =>
-    this.firstPage.hasValue() ? this.firstPage.value() : undefined,
-  );
   /** The users of the search's pages so far; a search that fails leaves the last ones. */
-  protected readonly users = linkedSignal<UserPage | undefined, readonly UserSummary[]>({
-    source: this.firstPageValue,
-    computation: (page, previous) => page?.items ?? previous?.value ?? [],
-  });
-  protected readonly nextCursor = linkedSignal<UserPage | undefined, string | null>({
-    source: this.firstPageValue,
-    computation: (page, previous) => (page ? page.nextCursor : (previous?.value ?? null)),
-  });
-  private readonly loadingMore = signal(false);
-  protected readonly loading = computed(() => this.firstPage.isLoading() || this.loadingMore());
+  protected readonly users = this.list.items;
+  protected readonly nextCursor = this.list.nextCursor;
+  protected readonly loading = computed(() => this.list.loading() || this.list.loadingMore());
   /** Ids of the users with a change on its way to the server. */
   protected readonly pending = signal<ReadonlySet<string>>(new Set());
   private searchTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor() {
     effect(() => {
-      const error = this.firstPage.error();
+      const error = this.list.loadMoreError() ?? this.list.firstPageError();
       if (error) {
         untracked(() => {
           this.report(error);
@@ -123,26 +112,8 @@ export class Users {
     this.searchAgain();
   }
 
-  protected async loadMore(): Promise<void> {
-    const cursor = this.nextCursor();
-    if (cursor === null) return;
-    const search = this.search();
-    this.loadingMore.set(true);
-    try {
-      const page = await this.api.list({
-        q: this.query().trim(),
-        cursor,
-        limit: USER_PAGE_SIZE_DEFAULT,
-      });
-      // A search asked for meanwhile replaces these users, so they are dropped.
-      if (search !== this.search()) return;
-      this.users.update((users) => [...users, ...page.items]);
-      this.nextCursor.set(page.nextCursor);
-    } catch (error) {
-      if (search === this.search()) this.report(error);
-    } finally {
-      this.loadingMore.set(false);
-    }
+  protected loadMore(): void {
+    void this.list.loadMore();
   }
 
   private searchAgain(): void {

@@ -4,8 +4,6 @@ import {
   DestroyRef,
   computed,
   inject,
-  linkedSignal,
-  resource,
   signal,
 } from '@angular/core';
 import { takeUntilDestroyed, toObservable } from '@angular/core/rxjs-interop';
@@ -15,9 +13,9 @@ import { MatFormField, MatHint, MatLabel } from '@angular/material/form-field';
 import { MatInput } from '@angular/material/input';
 import { MatProgressBar } from '@angular/material/progress-bar';
 import { ActivatedRoute, Router, RouterLink } from '@angular/router';
-import type { ExamSummary, ExamSummaryPage } from '@assay/contracts';
 import { EXAM_LIMITS } from '@assay/contracts/limits';
 import { debounceTime, distinctUntilChanged, skip } from 'rxjs';
+import { cursorPages } from '../shared/cursor-pages';
 import { ExamFacts } from '../shared/exam-facts';
 import { plural } from '../shared/formatting';
 import { LearnerApi } from '../shared/learner-api';
@@ -55,39 +53,21 @@ export class ExamCatalog {
   protected readonly search = signal(this.route.snapshot.queryParamMap.get('q') ?? '');
   /** The search shown; a new object each time, so searching again reloads. */
   private readonly shownSearch = signal<{ readonly q: string }>({ q: this.search().trim() });
-  /** Its first page: an answer to an older search is dropped when a newer one was asked. */
-  private readonly firstPage = resource({
-    params: () => this.shownSearch(),
-    loader: ({ params }) => this.api.listExams({ q: params.q, limit: PAGE_SIZE }),
+  private readonly list = cursorPages({
+    query: this.shownSearch,
+    load: ({ q }, cursor) => this.api.listExams({ q, cursor, limit: PAGE_SIZE }),
   });
-  private readonly firstPageValue = computed(() =>
-    this.firstPage.hasValue() ? this.firstPage.value() : undefined,
-  );
-  /** The exams of the search's pages so far; the last ones stay while the next search loads. */
-  protected readonly exams = linkedSignal<ExamSummaryPage | undefined, readonly ExamSummary[]>({
-    source: this.firstPageValue,
-    computation: (page, previous) => page?.items ?? previous?.value ?? [],
-  });
-  protected readonly nextCursor = linkedSignal<ExamSummaryPage | undefined, string | null>({
-    source: this.firstPageValue,
-    computation: (page, previous) => (page ? page.nextCursor : (previous?.value ?? null)),
-  });
-  protected readonly loadingMore = linkedSignal({
-    source: this.shownSearch,
-    computation: () => false,
-  });
-  private readonly loadMoreError = linkedSignal<unknown, string | null>({
-    source: this.shownSearch,
-    computation: () => null,
-  });
+  protected readonly exams = this.list.items;
+  protected readonly nextCursor = this.list.nextCursor;
+  protected readonly loadingMore = this.list.loadingMore;
   protected readonly state = computed(() => {
-    if (this.loadMoreError() !== null || this.firstPage.status() === 'error') return 'error';
-    return this.firstPage.isLoading() ? 'loading' : 'ready';
+    if (this.list.loadMoreError() !== undefined || this.list.firstPageError()) return 'error';
+    return this.list.loading() ? 'loading' : 'ready';
   });
-  protected readonly errorMessage = computed(
-    () =>
-      this.loadMoreError() ??
-      problemMessage(this.firstPage.error(), 'The exams could not be loaded.'),
+  protected readonly errorMessage = computed(() =>
+    this.list.loadMoreError() === undefined
+      ? problemMessage(this.list.firstPageError(), 'The exams could not be loaded.')
+      : problemMessage(this.list.loadMoreError(), 'More exams could not be loaded.'),
   );
   /** The query the shown results are for (the box may already hold the next one). */
   protected readonly shownQuery = computed(() => this.shownSearch().q);
@@ -132,22 +112,7 @@ export class ExamCatalog {
     this.shownSearch.set({ q: this.search().trim() });
   }
 
-  protected async loadMore(): Promise<void> {
-    const cursor = this.nextCursor();
-    if (!cursor || this.loadingMore()) return;
-    const search = this.shownSearch();
-    this.loadingMore.set(true);
-    try {
-      const page = await this.api.listExams({ q: search.q, cursor, limit: PAGE_SIZE });
-      // A search asked for meanwhile replaces these exams, so they are dropped.
-      if (search !== this.shownSearch()) return;
-      this.exams.update((exams) => [...exams, ...page.items]);
-      this.nextCursor.set(page.nextCursor);
-    } catch (error) {
-      if (search !== this.shownSearch()) return;
-      this.loadMoreError.set(problemMessage(error, 'More exams could not be loaded.'));
-    } finally {
-      if (search === this.shownSearch()) this.loadingMore.set(false);
-    }
+  protected loadMore(): void {
+    void this.list.loadMore();
   }
 }
