@@ -166,6 +166,25 @@ export class SecretsKeyring {
   }
 
   /**
+   * Re-encrypts under the current key each of `rows` whose envelope (sealed for its context) is
+   * under an older key, and stores it with `write`; returns how many were.
+   */
+  async resealEach<Row>(
+    rows: readonly Row[],
+    envelopeOf: (row: Row) => { readonly sealed: string; readonly context: string },
+    write: (row: Row, resealed: string) => Promise<unknown>,
+  ): Promise<number> {
+    let resealed = 0;
+    for (const row of rows) {
+      const { sealed, context } = envelopeOf(row);
+      if (await this.isCurrent(sealed)) continue;
+      await write(row, await this.seal(await this.open(sealed, context), context));
+      resealed++;
+    }
+    return resealed;
+  }
+
+  /**
    * Re-reads the key file, which another process may have created or rotated (`secrets rotate`
    * writes the new key first, so a running server follows it without a restart).
    */

@@ -46,22 +46,16 @@ export class SecretsRepository {
   async resealAll(): Promise<number> {
     return this.#db.transaction().execute(async (trx) => {
       const rows = await trx.selectFrom('secrets').select(['name', 'value']).execute();
-      let resealed = 0;
-      for (const row of rows) {
-        if (await this.#keyring.isCurrent(row.value)) continue;
-        const context = contextOf(row.name);
-        const value = await this.#keyring.seal(
-          await this.#keyring.open(row.value, context),
-          context,
-        );
-        await trx
-          .updateTable('secrets')
-          .set({ value, updated_at: new Date().toISOString() })
-          .where('name', '=', row.name)
-          .execute();
-        resealed++;
-      }
-      return resealed;
+      return this.#keyring.resealEach(
+        rows,
+        (row) => ({ sealed: row.value, context: contextOf(row.name) }),
+        (row, value) =>
+          trx
+            .updateTable('secrets')
+            .set({ value, updated_at: new Date().toISOString() })
+            .where('name', '=', row.name)
+            .execute(),
+      );
     });
   }
 

@@ -81,22 +81,16 @@ export class SigningKeysRepository {
   async resealAll(): Promise<number> {
     return this.#db.transaction().execute(async (trx) => {
       const rows = await trx.selectFrom('signing_keys').select(['kid', 'private_jwk']).execute();
-      let resealed = 0;
-      for (const row of rows) {
-        if (await this.#keyring.isCurrent(row.private_jwk)) continue;
-        const context = contextOf(row.kid);
-        const privateJwk = await this.#keyring.seal(
-          await this.#keyring.open(row.private_jwk, context),
-          context,
-        );
-        await trx
-          .updateTable('signing_keys')
-          .set({ private_jwk: privateJwk })
-          .where('kid', '=', row.kid)
-          .execute();
-        resealed++;
-      }
-      return resealed;
+      return this.#keyring.resealEach(
+        rows,
+        (row) => ({ sealed: row.private_jwk, context: contextOf(row.kid) }),
+        (row, privateJwk) =>
+          trx
+            .updateTable('signing_keys')
+            .set({ private_jwk: privateJwk })
+            .where('kid', '=', row.kid)
+            .execute(),
+      );
     });
   }
 
