@@ -8,6 +8,7 @@ import { Type } from 'typebox';
 import { DomainError } from '../src/platform/errors.ts';
 import { createTestApp, LogCapture, type TestApp } from './support/app.ts';
 import { machineTokenFor } from './support/auth.ts';
+import { forSuite } from './support/suite.ts';
 
 const testRoutes: FastifyPluginAsyncTypebox = (app) => {
   app.post(
@@ -50,13 +51,8 @@ function problemOf(response: LightMyRequestResponse): ProblemDetails {
 }
 
 describe('errors are problem details', () => {
-  let testApp: TestApp;
   const logs = new LogCapture();
-
-  before(async () => {
-    testApp = await createTestApp({ register: testRoutes, logs });
-  });
-  after(() => testApp.close());
+  const testApp = forSuite(() => createTestApp({ register: testRoutes, logs }));
 
   it('answers an unknown route with 404 not_found', async () => {
     const response = await testApp.app.inject({ method: 'DELETE', url: '/api/nothing?x=1' });

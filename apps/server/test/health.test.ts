@@ -1,15 +1,11 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { ProblemDetails } from '@assay/contracts';
-import { createTestApp, type TestApp } from './support/app.ts';
+import { createTestApp } from './support/app.ts';
+import { forSuite } from './support/suite.ts';
 
 describe('health, readiness and the API documentation', () => {
-  let testApp: TestApp;
-
-  before(async () => {
-    testApp = await createTestApp();
-  });
-  after(() => testApp.close());
+  const testApp = forSuite(createTestApp);
 
   it('GET /healthz answers ok', async () => {
     const response = await testApp.app.inject({ method: 'GET', url: '/healthz' });

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
 import http from 'node:http';
-import { after, before, describe, it } from 'node:test';
-import { createTestDatabase, type TestDatabase } from './support/database.ts';
+import { describe, it } from 'node:test';
+import { createTestDatabase } from './support/database.ts';
 import { runScript, startServer } from './support/processes.ts';
+import { forSuite } from './support/suite.ts';
 
 /**
  * Starts a request whose JSON body arrives in two parts: the server is busy with it until
@@ -67,12 +68,7 @@ function printed(child: ChildProcess, pattern: RegExp): Promise<void> {
 }
 
 describe('server.ts', () => {
-  let database: TestDatabase;
-
-  before(async () => {
-    database = await createTestDatabase();
-  });
-  after(() => database.destroy());
+  const database = forSuite(createTestDatabase, (created) => created.destroy());
 
   it('serves, then on SIGTERM finishes the in-flight response and exits 0', async () => {
     const server = await startServer(database);

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { ProblemDetails } from '@assay/contracts';
 import { createTestApp, LogCapture, type TestApp } from './support/app.ts';
+import { forSuite } from './support/suite.ts';
 
 const html = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
 
@@ -15,12 +16,7 @@ function styleNonceOf(csp: unknown): string {
 }
 
 describe('security headers', () => {
-  let testApp: TestApp;
-
-  before(async () => {
-    testApp = await createTestApp();
-  });
-  after(() => testApp.close());
+  const testApp = forSuite(createTestApp);
 
   for (const [kind, url, accept, withNonce] of [
     ['an API response', '/healthz', 'application/json', false],
@@ -72,12 +68,7 @@ describe('security headers', () => {
 });
 
 describe('the web app', () => {
-  let testApp: TestApp;
-
-  before(async () => {
-    testApp = await createTestApp();
-  });
-  after(() => testApp.close());
+  const testApp = forSuite(createTestApp);
 
   it('serves index.html at / with the CSP nonce substituted, never cached', async () => {
     const response = await testApp.app.inject({

@@ -22,6 +22,7 @@ import {
   submitAttempt,
   type ExamsHttp,
 } from '../support/exam-fixture.ts';
+import { forSuite } from '../support/suite.ts';
 
 const unknownId = '00000000-0000-4000-8000-000000000000';
 const minute = 60_000;
@@ -29,12 +30,7 @@ const minute = 60_000;
 const graceMs = 2_000;
 
 describe('attempts over HTTP', () => {
-  let http: ExamsHttp;
-
-  before(async () => {
-    http = await startExamsHttp();
-  });
-  after(() => http.close());
+  const http = forSuite(startExamsHttp);
 
   it('starts (201), resumes (200) the same attempt, saves, submits and lists it, with no answer key on the way', async () => {
     const exam = await createPublished(http, 'author', { timeLimitMinutes: 10 });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { AttemptResult, AttemptView, ExamSummaryPage } from '@assay/contracts';
 import { ExamsRepository } from '../../src/exams/exams.repository.ts';
 import { SAMPLE_EXAMS, seedSampleExams } from '../../src/exams/sample-exams.ts';
@@ -10,8 +10,8 @@ import {
   expectJson,
   startExamsHttp,
   submitAttempt,
-  type ExamsHttp,
 } from '../support/exam-fixture.ts';
+import { forEachTest, forSuite } from '../support/suite.ts';
 
 /** Runs server.ts until it listens, asks for the catalog, and stops it. */
 async function catalogAfterStart(
@@ -30,12 +30,7 @@ async function catalogAfterStart(
 }
 
 describe('first run: sample exams', () => {
-  let database: TestDatabase;
-
-  beforeEach(async () => {
-    database = await createTestDatabase();
-  });
-  afterEach(() => database.destroy());
+  const database = forEachTest(createTestDatabase, (created) => created.destroy());
 
   it('fills an empty database with the published samples, once', async () => {
     const first = await catalogAfterStart(database);
@@ -58,13 +53,11 @@ describe('first run: sample exams', () => {
 });
 
 describe('first run: a newcomer takes a sample exam at once', () => {
-  let http: ExamsHttp;
-
-  before(async () => {
-    http = await startExamsHttp();
-    assert.equal(await seedSampleExams(new ExamsRepository(http.testApp.app.db)), 3);
+  const http = forSuite(async () => {
+    const started = await startExamsHttp();
+    assert.equal(await seedSampleExams(new ExamsRepository(started.testApp.app.db)), 3);
+    return started;
   });
-  after(() => http.close());
 
   it('starts, submits and reviews the first sample, then scores full marks with its answers', async () => {
     const catalog = expectJson<ExamSummaryPage>(

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createPrivateKey } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { isDeepStrictEqual } from 'node:util';
 
 import type { ProblemDetails } from '@assay/contracts';
@@ -15,14 +15,12 @@ import {
   refresh,
   signIn,
   startListeningApp,
-  type ListeningApp,
 } from '../support/browser.ts';
+import { forSuite } from '../../support/suite.ts';
 
 describe('tokens from the embedded provider, over real HTTP', () => {
-  let server: ListeningApp;
-
-  before(async () => {
-    server = await startListeningApp({
+  const server = forSuite(() =>
+    startListeningApp({
       register: (app) => {
         app.get('/api/test-admin', { config: { permission: 'manage:users' } }, () => ({ ok: 1 }));
         app.get('/api/test-optional', { config: { auth: 'optional' } }, (request) => ({
@@ -30,9 +28,8 @@ describe('tokens from the embedded provider, over real HTTP', () => {
         }));
         return Promise.resolve();
       },
-    });
-  });
-  after(() => server.close());
+    }),
+  );
 
   const me = (headers: Record<string, string> = {}, query = '') =>
     fetch(`${server.baseUrl}/api/me${query}`, { headers });

@@ -1,30 +1,21 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 
 import type { ProblemDetails } from '@assay/contracts';
 
-import {
-  Browser,
-  openSignInPage,
-  signIn,
-  signUp,
-  startListeningApp,
-  type ListeningApp,
-} from '../support/browser.ts';
+import { Browser, openSignInPage, signIn, signUp, startListeningApp } from '../support/browser.ts';
+import { forSuite } from '../../support/suite.ts';
 
 describe('web app sign-up → sign-in → BFF session → API → sign-out, over real HTTP', () => {
-  let server: ListeningApp;
-
-  before(async () => {
-    server = await startListeningApp({
+  const server = forSuite(() =>
+    startListeningApp({
       // An unsafe API route, to show the CSRF rule on /api as well as /bff.
       register: (app) => {
         app.post('/api/test-probe', { config: { permission: 'take:exams' } }, () => ({ ok: true }));
         return Promise.resolve();
       },
-    });
-  });
-  after(() => server.close());
+    }),
+  );
 
   const ada = {
     username: 'ada',
