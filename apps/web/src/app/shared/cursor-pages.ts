@@ -45,7 +45,7 @@ export function cursorPages<Q extends object, T>(options: {
     loadingMore: loadingMore.asReadonly(),
     /** Why the first page failed to load, if it did. */
     firstPageError: computed(() => firstPage.error()),
-    /** Why the last "more" failed to load, if it did; cleared by the next query or reload. */
+    /** Why the last "more" failed to load, if it did; cleared by a "more", query or reload that loads. */
     loadMoreError: loadMoreError.asReadonly(),
     /** Loads the first page of the same query again. */
     reload(): void {
@@ -64,6 +64,7 @@ export function cursorPages<Q extends object, T>(options: {
         if (!current()) return;
         items.update((shown) => [...shown, ...page.items]);
         nextCursor.set(page.nextCursor);
+        loadMoreError.set(undefined);
       } catch (error) {
         if (current()) loadMoreError.set(error);
       } finally {
