@@ -20,6 +20,7 @@ import { MatRadioButton, MatRadioGroup } from '@angular/material/radio';
 import type { Exam, ReviewPolicy, UpdateExamBody } from '@assay/contracts';
 import { areDetailsEditable } from '@assay/contracts/exam-rules';
 import { EXAM_LIMITS } from '@assay/contracts/limits';
+import { examTitleControls } from './exam-title-controls';
 import { required } from './required';
 import { MarkdownPipe } from '../shared/markdown';
 
@@ -62,14 +63,7 @@ export class ExamSettings implements OnInit {
   private readonly injector = inject(Injector);
 
   protected readonly form = new FormGroup({
-    title: new FormControl('', {
-      nonNullable: true,
-      validators: [required, Validators.maxLength(EXAM_LIMITS.titleMaxLength)],
-    }),
-    description: new FormControl('', {
-      nonNullable: true,
-      validators: [Validators.maxLength(EXAM_LIMITS.descriptionMaxLength)],
-    }),
+    ...examTitleControls(),
     longDescription: new FormControl('', {
       nonNullable: true,
       validators: [Validators.maxLength(EXAM_LIMITS.longDescriptionMaxLength)],
