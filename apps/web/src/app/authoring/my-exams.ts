@@ -7,25 +7,24 @@ import {
   inject,
   computed,
   effect,
-  linkedSignal,
-  resource,
   signal,
   untracked,
 } from '@angular/core';
-import { FormControl, FormGroup, ReactiveFormsModule, Validators } from '@angular/forms';
+import { FormGroup, ReactiveFormsModule } from '@angular/forms';
 import { MatAnchor, MatButton } from '@angular/material/button';
 import { MatError, MatFormField, MatLabel } from '@angular/material/form-field';
 import { MatInput } from '@angular/material/input';
 import { MatProgressBar } from '@angular/material/progress-bar';
 import { Router, RouterLink } from '@angular/router';
-import type { AuthoredExamPage, AuthoredExamSummary } from '@assay/contracts';
+import type { AuthoredExamSummary } from '@assay/contracts';
 import { EXAM_LIMITS } from '@assay/contracts/limits';
 import { ApiError } from '../core/http/api-error';
 import { Notifier } from '../core/notifier';
+import { cursorPages } from '../shared/cursor-pages';
 import { DateTimePipe, plural } from '../shared/formatting';
 import { warnBeforeUnload, type WithUnsavedChanges } from '../shared/unsaved-changes';
 import { AuthoringApi } from './authoring-api';
-import { required } from './required';
+import { examTitleControls } from './exam-title-controls';
 import { StatusChip } from './status-chip';
 
 /** `/authoring`: the signed-in author's exams, drafts and published, and "New exam". */
@@ -55,47 +54,29 @@ export class MyExams implements WithUnsavedChanges {
   private readonly host = inject<ElementRef<HTMLElement>>(ElementRef);
   private readonly injector = inject(Injector);
 
-  private readonly firstPage = resource({ loader: () => this.api.myExams({ cursor: null }) });
-  private readonly firstPageValue = computed(() =>
-    this.firstPage.hasValue() ? this.firstPage.value() : undefined,
-  );
+  private readonly list = cursorPages({
+    query: () => ({}),
+    load: (_all, cursor) => this.api.myExams({ cursor }),
+  });
   /** The exams of the pages loaded so far: the first page's, then each "more" page's. */
-  protected readonly exams = linkedSignal<
-    AuthoredExamPage | undefined,
-    readonly AuthoredExamSummary[]
-  >({
-    source: this.firstPageValue,
-    computation: (page, previous) => page?.items ?? previous?.value ?? [],
-  });
-  protected readonly nextCursor = linkedSignal<AuthoredExamPage | undefined, string | null>({
-    source: this.firstPageValue,
-    computation: (page, previous) => (page ? page.nextCursor : (previous?.value ?? null)),
-  });
-  private readonly loadingMore = signal(false);
-  private readonly loadMoreFailed = signal(false);
-  protected readonly loading = computed(() => this.firstPage.isLoading() || this.loadingMore());
+  protected readonly exams = this.list.items;
+  protected readonly nextCursor = this.list.nextCursor;
+  protected readonly loading = computed(() => this.list.loading() || this.list.loadingMore());
   protected readonly loadFailed = computed(
-    () => this.firstPage.status() === 'error' || this.loadMoreFailed(),
+    () => this.list.firstPageError() !== undefined || this.list.loadMoreError() !== undefined,
   );
   protected readonly creating = signal(false);
   protected readonly busy = signal(false);
   protected readonly limits = EXAM_LIMITS;
 
   protected readonly newExam = new FormGroup({
-    title: new FormControl('', {
-      nonNullable: true,
-      validators: [required, Validators.maxLength(EXAM_LIMITS.titleMaxLength)],
-    }),
-    description: new FormControl('', {
-      nonNullable: true,
-      validators: [Validators.maxLength(EXAM_LIMITS.descriptionMaxLength)],
-    }),
+    ...examTitleControls(),
   });
 
   constructor() {
     warnBeforeUnload(() => this.hasUnsavedChanges());
     effect(() => {
-      const error = this.firstPage.error();
+      const error = this.list.loadMoreError() ?? this.list.firstPageError();
       if (error) {
         untracked(() => {
           this.report(error);
@@ -110,21 +91,8 @@ export class MyExams implements WithUnsavedChanges {
     return this.creating() && (title.trim() !== '' || description.trim() !== '');
   }
 
-  protected async loadMore(): Promise<void> {
-    const cursor = this.nextCursor();
-    if (cursor === null) return;
-    this.loadingMore.set(true);
-    try {
-      const page = await this.api.myExams({ cursor });
-      this.exams.update((exams) => [...exams, ...page.items]);
-      this.nextCursor.set(page.nextCursor);
-      this.loadMoreFailed.set(false);
-    } catch (error) {
-      this.loadMoreFailed.set(true);
-      this.report(error);
-    } finally {
-      this.loadingMore.set(false);
-    }
+  protected loadMore(): void {
+    void this.list.loadMore();
   }
 
   protected openNewExam(): void {
