@@ -18,7 +18,7 @@ import { areQuestionsEditable } from '@assay/contracts/exam-rules';
 import { EXAM_LIMITS } from '@assay/contracts/limits';
 import { ApiError } from '../core/http/api-error';
 import { Notifier } from '../core/notifier';
-import { Confirmation } from '../shared/confirm-dialog';
+import { Confirmation, type ConfirmOptions } from '../shared/confirm-dialog';
 import { MarkdownPipe } from '../shared/markdown';
 import { warnBeforeUnload, type WithUnsavedChanges } from '../shared/unsaved-changes';
 import { AuthoringApi } from './authoring-api';
@@ -247,30 +247,43 @@ export class ExamEditor implements OnInit, WithUnsavedChanges {
     }
   }
 
-  protected async unpublish(): Promise<void> {
-    const confirmed = await this.confirmation.ask({
-      title: 'Unpublish this exam?',
-      message:
-        'It leaves the catalog and nobody can start it until you publish it again. Recorded ' +
-        'results are kept. Its questions become editable.',
-      confirmLabel: 'Unpublish',
-    });
-    if (!confirmed) return;
-    const exam = await this.run(() => this.api.unpublish(this.examId));
-    if (exam) this.notifier.confirm('Exam unpublished — it is a draft again');
+  protected unpublish(): Promise<void> {
+    return this.changeStatus(
+      {
+        title: 'Unpublish this exam?',
+        message:
+          'It leaves the catalog and nobody can start it until you publish it again. Recorded ' +
+          'results are kept. Its questions become editable.',
+        confirmLabel: 'Unpublish',
+      },
+      () => this.api.unpublish(this.examId),
+      'Exam unpublished — it is a draft again',
+    );
   }
 
-  protected async archive(): Promise<void> {
-    const confirmed = await this.confirmation.ask({
-      title: 'Archive this exam?',
-      message:
-        'It leaves the catalog for good and can no longer be edited or published. Recorded ' +
-        'results are kept.',
-      confirmLabel: 'Archive',
-    });
-    if (!confirmed) return;
-    const exam = await this.run(() => this.api.archive(this.examId));
-    if (exam) this.notifier.confirm('Exam archived');
+  protected archive(): Promise<void> {
+    return this.changeStatus(
+      {
+        title: 'Archive this exam?',
+        message:
+          'It leaves the catalog for good and can no longer be edited or published. Recorded ' +
+          'results are kept.',
+        confirmLabel: 'Archive',
+      },
+      () => this.api.archive(this.examId),
+      'Exam archived',
+    );
+  }
+
+  /** Asks first, then changes the exam's status and says it is done. */
+  private async changeStatus(
+    question: ConfirmOptions,
+    change: () => Promise<Exam>,
+    done: string,
+  ): Promise<void> {
+    if (!(await this.confirmation.ask(question))) return;
+    const exam = await this.run(change);
+    if (exam) this.notifier.confirm(done);
   }
 
   protected issuesOf(question: AuthorQuestion): readonly string[] {
