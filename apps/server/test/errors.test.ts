@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { ErrorCode, type ProblemDetails } from '@assay/contracts';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { Type } from 'typebox';
 import { DomainError } from '../src/platform/errors.ts';
-import { createTestApp, LogCapture, type TestApp } from './support/app.ts';
+import { createTestApp, LogCapture } from './support/app.ts';
 import { machineTokenFor } from './support/auth.ts';
 import { forSuite } from './support/suite.ts';
 
@@ -235,17 +235,15 @@ function rawHttp(port: number, request: string): Promise<{ head: string; body: s
 }
 
 describe('errors over real HTTP, from the parsers', () => {
-  let testApp: TestApp;
+  const testApp = forSuite(createTestApp);
   let port: number;
   let authorization: string;
 
   before(async () => {
-    testApp = await createTestApp();
     authorization = `Bearer ${await machineTokenFor(testApp.app, ['manage:exams'])}`;
     const address = await testApp.app.listen({ port: 0, host: '127.0.0.1' });
     port = Number(new URL(address).port);
   });
-  after(() => testApp.close());
 
   const createExam = (headers: string, body = '') =>
     'POST /api/exams HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n' +

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { hash } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 
 import type { ProblemDetails, UserPage, UserSummary } from '@assay/contracts';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
@@ -14,7 +14,7 @@ import { decodeJwt } from 'jose';
 import type { App } from '../../../src/app.ts';
 import { encodeCursor } from '../../../src/platform/page-cursor.ts';
 import { SealedBox } from '../../../src/identity/session/sealed-box.ts';
-import { createTestApp, storedSecret, type TestApp } from '../../support/app.ts';
+import { createTestApp, storedSecret } from '../../support/app.ts';
 import {
   accessTokenFor,
   bearer,
@@ -30,8 +30,8 @@ import {
   refresh,
   signIn,
   startListeningApp,
-  type ListeningApp,
 } from '../support/browser.ts';
+import { forSuite } from '../../support/suite.ts';
 
 const unknownId = '00000000-0000-4000-8000-000000000000';
 const SUMMARY_KEYS = ['createdAt', 'disabled', 'displayName', 'email', 'id', 'role', 'username'];
@@ -117,7 +117,7 @@ async function enabledAdmins(app: App): Promise<number> {
 }
 
 describe('admin users API over HTTP', () => {
-  let server: ListeningApp;
+  const server = forSuite(startListeningApp);
   let app: App;
   let admin: TestAccount;
   let asAdmin: Headers;
@@ -125,7 +125,6 @@ describe('admin users API over HTTP', () => {
   let asInstructor: Headers;
 
   before(async () => {
-    server = await startListeningApp();
     app = server.app;
     admin = await createAccount(app, { role: 'admin', username: 'ann-admin' });
     asAdmin = bearer(await accessTokenFor(app, admin));
@@ -134,7 +133,6 @@ describe('admin users API over HTTP', () => {
       await accessTokenFor(app, await createAccount(app, { role: 'instructor' })),
     );
   });
-  after(() => server.close());
 
   describe('who may call it', () => {
     it('answers anonymous callers 401 authorization_header_missing, before reading the body', async () => {
@@ -402,11 +400,7 @@ describe('admin users API over HTTP', () => {
 
     it("applies a new role from the user's next access token, not before", async () => {
       const account = await createAccount(app);
-      const { tokens, clientAuth } = await authorizationCodeTokens(
-        server,
-        account.username,
-        TEST_PASSWORD,
-      );
+      const { tokens, clientAuth } = await authorizationCodeTokens(server, account.username);
       const browser = new Browser(server.baseUrl);
       await signIn(browser, account.username, TEST_PASSWORD);
 
@@ -449,11 +443,7 @@ describe('admin users API over HTTP', () => {
 
     it("disabling ends the user's web sessions and refuses refresh and sign-in; enabling undoes it", async () => {
       const account = await createAccount(app, { role: 'instructor' });
-      const { tokens, clientAuth } = await authorizationCodeTokens(
-        server,
-        account.username,
-        TEST_PASSWORD,
-      );
+      const { tokens, clientAuth } = await authorizationCodeTokens(server, account.username);
       const browsers = [new Browser(server.baseUrl), new Browser(server.baseUrl)];
       for (const browser of browsers) {
         await signIn(browser, account.username, TEST_PASSWORD);
@@ -513,16 +503,14 @@ describe('admin users API over HTTP', () => {
 });
 
 describe('admin users API: Assay always keeps an enabled admin', () => {
-  let testApp: TestApp;
+  const testApp = forSuite(createTestApp);
   let app: App;
   let asMachine: Headers;
 
   before(async () => {
-    testApp = await createTestApp();
     app = testApp.app;
     asMachine = bearer(await machineTokenFor(app, ['manage:users']));
   });
-  after(() => testApp.close());
 
   const patch = (account: { id: string }, body: unknown, headers = asMachine) =>
     call(app, 'PATCH', `/api/users/${account.id}`, headers, body);
