@@ -4,7 +4,7 @@ import type { Database } from '../platform/database-schema.ts';
 import type { ExamsTable } from './exam.tables.ts';
 import type { KeyedChoice, KeyedQuestion } from './keyed-question.ts';
 import { isForeignKeyViolation } from '../platform/database-errors.ts';
-import { containsPattern, keysetPage, type PageWindow } from '../platform/page-cursor.ts';
+import { keysetPage, whereSearchTextContains, type PageWindow } from '../platform/page-cursor.ts';
 
 /** The database the exams and attempts repositories work on. */
 export type ExamsDatabase = Database;
@@ -119,18 +119,13 @@ export class ExamsRepository {
 
   /** Published exams, most recently published first, filtered by a case-insensitive search. */
   async listPublishedExams(window: ExamListWindow): Promise<ExamSummaryRow[]> {
-    let query = this.#db
+    const query = this.#db
       .selectFrom('exams')
       .select(summaryColumns)
       .where('status', '=', 'published')
       .where('published_at', 'is not', null);
-    if (window.search !== undefined && window.search !== '') {
-      query = query.where(
-        sql<boolean>`search_text like ${containsPattern(window.search)} escape '\\'`,
-      );
-    }
     return keysetPage(
-      query,
+      whereSearchTextContains(query, window.search),
       { sortKey: 'published_at', id: 'id', direction: 'desc' },
       window,
     ).execute();
@@ -144,7 +139,7 @@ export class ExamsRepository {
     owner: { readonly subject: string; readonly issuer: string },
     window: ExamListWindow,
   ): Promise<AuthoredExamSummaryRow[]> {
-    let query = this.#db
+    const query = this.#db
       .selectFrom('exams')
       .select([...summaryColumns, 'status', 'created_at', 'updated_at'])
       // Correlated rather than a join on a grouped subquery: PostgreSQL would group every
@@ -162,13 +157,8 @@ export class ExamsRepository {
       .$narrowType<{ attempt_count: NotNull }>()
       .where('owner_subject', '=', owner.subject)
       .where('owner_issuer', '=', owner.issuer);
-    if (window.search !== undefined && window.search !== '') {
-      query = query.where(
-        sql<boolean>`search_text like ${containsPattern(window.search)} escape '\\'`,
-      );
-    }
     return keysetPage(
-      query,
+      whereSearchTextContains(query, window.search),
       { sortKey: 'created_at', id: 'id', direction: 'desc' },
       window,
     ).execute();

@@ -144,6 +144,18 @@ export function keysetPage<DB, TB extends keyof DB, O>(
   return paged.limit(window.limit);
 }
 
+/**
+ * Narrows `query` to the rows whose `search_text` column contains `search` (which the column
+ * holds lower-cased; LIKE wildcards in it are taken literally). No search narrows nothing.
+ */
+export function whereSearchTextContains<DB, TB extends keyof DB, O>(
+  query: SelectQueryBuilder<DB, TB, O>,
+  search: string | undefined,
+): SelectQueryBuilder<DB, TB, O> {
+  if (search === undefined || search === '') return query;
+  return query.where(sql<boolean>`search_text like ${containsPattern(search)} escape '\\'`);
+}
+
 /** Escapes `%`, `_` and `\` for a `like … escape '\'` pattern, and wraps it in `%…%`. */
 export function containsPattern(search: string): string {
   return `%${search.toLowerCase().replace(/[\\%_]/g, (character) => `\\${character}`)}%`;

@@ -1,6 +1,10 @@
-import { sql, type Kysely, type Selectable } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 
-import { containsPattern, keysetPage, type PageWindow } from '../../platform/page-cursor.ts';
+import {
+  keysetPage,
+  whereSearchTextContains,
+  type PageWindow,
+} from '../../platform/page-cursor.ts';
 import type { AccountsTable, IdentityTables } from '../identity-tables.ts';
 import type { Role } from '../auth/permissions.ts';
 
@@ -125,12 +129,12 @@ export class AccountsRepository {
 
   /** A page of accounts by username (then id), filtered by a case-insensitive search. */
   async search(window: AccountListWindow): Promise<AccountRow[]> {
-    let query = this.#db.selectFrom('accounts').selectAll();
-    if (window.search !== undefined && window.search !== '') {
-      const pattern = containsPattern(window.search.normalize('NFKC'));
-      query = query.where(sql<boolean>`search_text like ${pattern} escape '\\'`);
-    }
-    return keysetPage(query, { sortKey: 'username', id: 'id', direction: 'asc' }, window).execute();
+    const query = this.#db.selectFrom('accounts').selectAll();
+    return keysetPage(
+      whereSearchTextContains(query, window.search?.normalize('NFKC')),
+      { sortKey: 'username', id: 'id', direction: 'asc' },
+      window,
+    ).execute();
   }
 
   /**
