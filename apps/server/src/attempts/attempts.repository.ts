@@ -196,14 +196,7 @@ export class AttemptsRepository implements QuestionSetStore {
     now: string,
   ): Promise<StoredAnswer[] | 'closed'> {
     return this.#db.transaction().execute(async (trx) => {
-      const locked = await trx
-        .updateTable('attempts')
-        .set((eb) => ({ version: eb('version', '+', 1), updated_at: now }))
-        .where('id', '=', attemptId)
-        .where('state', '=', inProgress)
-        .returning('id')
-        .executeTakeFirst();
-      if (locked === undefined) return 'closed';
+      if (!(await lockInProgress(trx, attemptId, now))) return 'closed';
       if (answers.length > 0) {
         // One statement for the whole request; the per-row condition keeps the newest revision.
         await trx
@@ -229,12 +222,7 @@ export class AttemptsRepository implements QuestionSetStore {
           )
           .execute();
       }
-      const rows = await trx
-        .selectFrom('attempt_answers')
-        .select(['question_id', 'choice_ids', 'revision'])
-        .where('attempt_id', '=', attemptId)
-        .execute();
-      return rows.map(toStoredAnswer);
+      return answersIn(trx, attemptId);
     });
   }
 
@@ -270,20 +258,8 @@ export class AttemptsRepository implements QuestionSetStore {
     grade: (answers: readonly StoredAnswer[]) => AttemptClosing,
   ): Promise<AttemptClosing | undefined> {
     return this.#db.transaction().execute(async (trx) => {
-      const locked = await trx
-        .updateTable('attempts')
-        .set((eb) => ({ version: eb('version', '+', 1), updated_at: now }))
-        .where('id', '=', attemptId)
-        .where('state', '=', inProgress)
-        .returning('id')
-        .executeTakeFirst();
-      if (locked === undefined) return undefined;
-      const answers = await trx
-        .selectFrom('attempt_answers')
-        .select(['question_id', 'choice_ids', 'revision'])
-        .where('attempt_id', '=', attemptId)
-        .execute();
-      const closing = grade(answers.map(toStoredAnswer));
+      if (!(await lockInProgress(trx, attemptId, now))) return undefined;
+      const closing = grade(await answersIn(trx, attemptId));
       await trx
         .updateTable('attempts')
         .set(closingColumns(closing))
@@ -370,6 +346,35 @@ export class AttemptsRepository implements QuestionSetStore {
       window,
     ).execute();
   }
+}
+
+/**
+ * Takes the row lock of an in-progress attempt for the transaction `trx`, bumping its version so
+ * concurrent graders notice; false (nothing written) when the attempt is not in progress.
+ */
+async function lockInProgress(
+  trx: Kysely<Database>,
+  attemptId: string,
+  now: string,
+): Promise<boolean> {
+  const locked = await trx
+    .updateTable('attempts')
+    .set((eb) => ({ version: eb('version', '+', 1), updated_at: now }))
+    .where('id', '=', attemptId)
+    .where('state', '=', inProgress)
+    .returning('id')
+    .executeTakeFirst();
+  return locked !== undefined;
+}
+
+/** The attempt's saved answers as `trx` sees them. */
+async function answersIn(trx: Kysely<Database>, attemptId: string): Promise<StoredAnswer[]> {
+  const rows = await trx
+    .selectFrom('attempt_answers')
+    .select(['question_id', 'choice_ids', 'revision'])
+    .where('attempt_id', '=', attemptId)
+    .execute();
+  return rows.map(toStoredAnswer);
 }
 
 function attemptsWithExam(db: Kysely<Database>) {
