@@ -1,4 +1,4 @@
-import { sql, type Kysely, type NotNull, type Transaction } from 'kysely';
+import { sql, type Kysely, type NotNull, type SelectQueryBuilder, type Transaction } from 'kysely';
 import type { ExamStatus } from '@assay/contracts';
 import type { Database } from '../platform/database-schema.ts';
 import type { ExamsTable } from './exam.tables.ts';
@@ -124,11 +124,7 @@ export class ExamsRepository {
       .select(summaryColumns)
       .where('status', '=', 'published')
       .where('published_at', 'is not', null);
-    return keysetPage(
-      whereSearchTextContains(query, window.search),
-      { sortKey: 'published_at', id: 'id', direction: 'desc' },
-      window,
-    ).execute();
+    return examListPage(query, 'published_at', window);
   }
 
   /**
@@ -157,11 +153,7 @@ export class ExamsRepository {
       .$narrowType<{ attempt_count: NotNull }>()
       .where('owner_subject', '=', owner.subject)
       .where('owner_issuer', '=', owner.issuer);
-    return keysetPage(
-      whereSearchTextContains(query, window.search),
-      { sortKey: 'created_at', id: 'id', direction: 'desc' },
-      window,
-    ).execute();
+    return examListPage(query, 'created_at', window);
   }
 
   /** Applies `patch` if the exam's status is one of `inStatuses`; the updated row, or undefined. */
@@ -410,6 +402,16 @@ export class ExamsRepository {
 }
 
 type Executor = Kysely<ExamsDatabase> | Transaction<ExamsDatabase>;
+
+/** A page of an exam listing: `query` narrowed by the window's search, newest `sortKey` first. */
+async function examListPage<O>(
+  query: SelectQueryBuilder<ExamsDatabase, 'exams', O>,
+  sortKey: 'published_at' | 'created_at',
+  window: ExamListWindow,
+): Promise<O[]> {
+  const filtered = whereSearchTextContains(query, window.search);
+  return keysetPage(filtered, { sortKey, id: 'id', direction: 'desc' }, window).execute();
+}
 
 async function lockDraft(
   trx: Transaction<ExamsDatabase>,
