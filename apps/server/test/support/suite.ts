@@ -14,6 +14,24 @@ function standIn<T extends object>(current: () => T | undefined): T {
   });
 }
 
+/** Creates the value in `setUp` and disposes of it in `tearDown`, both hooks of the enclosing suite. */
+function hooked<T extends object>(
+  setUp: typeof before,
+  tearDown: typeof after,
+  create: () => Promise<T>,
+  dispose: Dispose<T>,
+): T {
+  let value: T | undefined;
+  setUp(async () => {
+    value = await create();
+  });
+  tearDown(async () => {
+    if (value !== undefined) await dispose(value);
+    value = undefined;
+  });
+  return standIn(() => value);
+}
+
 /**
  * Registers hooks in the enclosing suite: `create` before its tests, `dispose` (by default
  * `close()`) after them. Returns a stand-in for the created value, to use inside tests and hooks.
@@ -24,30 +42,10 @@ export function forSuite<T extends object>(
   create: () => Promise<T>,
   dispose: Dispose<T> = close as unknown as Dispose<T>,
 ): T {
-  let value: T | undefined;
-  before(async () => {
-    value = await create();
-  });
-  after(async () => {
-    if (value !== undefined) await dispose(value);
-  });
-  return standIn(() => value);
+  return hooked(before, after, create, dispose);
 }
 
 /** As `forSuite`, but a fresh value for each test. */
-export function forEachTest<T extends { close(): Promise<void> }>(create: () => Promise<T>): T;
-export function forEachTest<T extends object>(create: () => Promise<T>, dispose: Dispose<T>): T;
-export function forEachTest<T extends object>(
-  create: () => Promise<T>,
-  dispose: Dispose<T> = close as unknown as Dispose<T>,
-): T {
-  let value: T | undefined;
-  beforeEach(async () => {
-    value = await create();
-  });
-  afterEach(async () => {
-    if (value !== undefined) await dispose(value);
-    value = undefined;
-  });
-  return standIn(() => value);
+export function forEachTest<T extends object>(create: () => Promise<T>, dispose: Dispose<T>): T {
+  return hooked(beforeEach, afterEach, create, dispose);
 }
