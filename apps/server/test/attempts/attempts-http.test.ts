@@ -17,6 +17,7 @@ import {
   createPublished,
   expectJson,
   rightAnswers,
+  saveAnswers,
   startAttempt,
   startExamsHttp,
   submitAttempt,
@@ -59,24 +60,16 @@ describe('attempts over HTTP', () => {
     assert.equal(resumed.id, attempt.id);
     assert.deepEqual(resumed.questions, attempt.questions);
 
-    const saveResponse = await http.call('learner', {
-      method: 'PUT',
-      url: `/api/attempts/${attempt.id}/answers`,
-      payload: { answers: rightAnswers(attempt) },
-    });
+    const saveResponse = await saveAnswers(http, 'learner', attempt.id, rightAnswers(attempt));
     const saved = expectJson<SaveAnswersResult>(saveResponse, 200);
     assertNoAnswerKey(saveResponse, 'save');
     assert.equal(saved.answeredCount, 3);
 
     // A stale write (lower revision) changes nothing and returns the newer answer.
     const stale = expectJson<SaveAnswersResult>(
-      await http.call('learner', {
-        method: 'PUT',
-        url: `/api/attempts/${attempt.id}/answers`,
-        payload: {
-          answers: [{ ...choiceIds(attempt, 'What is 2 + 2?', 'Five'), revision: 0 }],
-        },
-      }),
+      await saveAnswers(http, 'learner', attempt.id, [
+        { ...choiceIds(attempt, 'What is 2 + 2?', 'Five'), revision: 0 },
+      ]),
       200,
     );
     assert.deepEqual(stale.answers, [rightAnswers(attempt)[0]]);
@@ -98,11 +91,7 @@ describe('attempts over HTTP', () => {
 
     assertProblem(await submitAttempt(http, attempt.id), 409, 'attempt_closed');
     assertProblem(
-      await http.call('learner', {
-        method: 'PUT',
-        url: `/api/attempts/${attempt.id}/answers`,
-        payload: { answers: rightAnswers(attempt, 5) },
-      }),
+      await saveAnswers(http, 'learner', attempt.id, rightAnswers(attempt, 5)),
       409,
       'attempt_closed',
     );
@@ -141,11 +130,7 @@ describe('attempts over HTTP', () => {
       const attempt = await startAttempt(http, exam.id);
       const [first] = rightAnswers(attempt);
       assert.ok(first);
-      await http.call('learner', {
-        method: 'PUT',
-        url: `/api/attempts/${attempt.id}/answers`,
-        payload: { answers: [first] },
-      });
+      await saveAnswers(http, 'learner', attempt.id, [first]);
       const submitted = await submitAttempt(http, attempt.id);
       const fetched = await http.call('learner', {
         method: 'GET',
@@ -184,20 +169,14 @@ describe('attempts over HTTP', () => {
     const attempt = await startAttempt(http, exam.id);
     const other = await startAttempt(http, (await createPublished(http)).id, 'otherLearner');
     const invalid = assertProblem(
-      await http.call('learner', {
-        method: 'PUT',
-        url: `/api/attempts/${attempt.id}/answers`,
-        payload: {
-          answers: [
-            {
-              questionId: choiceIds(attempt, 'What is 2 + 2?').questionId,
-              choiceIds: choiceIds(attempt, 'Which are prime?', 'Two').choiceIds,
-              revision: 1,
-            },
-            { questionId: unknownId, choiceIds: [], revision: 1 },
-          ],
+      await saveAnswers(http, 'learner', attempt.id, [
+        {
+          questionId: choiceIds(attempt, 'What is 2 + 2?').questionId,
+          choiceIds: choiceIds(attempt, 'Which are prime?', 'Two').choiceIds,
+          revision: 1,
         },
-      }),
+        { questionId: unknownId, choiceIds: [], revision: 1 },
+      ]),
       400,
       'invalid_answer',
     );
@@ -206,11 +185,9 @@ describe('attempts over HTTP', () => {
       ['/answers/0/choiceIds', '/answers/1/questionId'],
     );
     const schema = assertProblem(
-      await http.call('learner', {
-        method: 'PUT',
-        url: `/api/attempts/${attempt.id}/answers`,
-        payload: { answers: [{ questionId: 'x', choiceIds: 'all', revision: -1 }] },
-      }),
+      await saveAnswers(http, 'learner', attempt.id, [
+        { questionId: 'x', choiceIds: 'all', revision: -1 },
+      ]),
       400,
       'validation_failed',
     );
@@ -276,31 +253,16 @@ describe('attempts over HTTP', () => {
     const attempt = await startAttempt(http, exam.id);
     const [first] = rightAnswers(attempt);
     assert.ok(first);
-    expectJson<SaveAnswersResult>(
-      await http.call('learner', {
-        method: 'PUT',
-        url: `/api/attempts/${attempt.id}/answers`,
-        payload: { answers: [first] },
-      }),
-      200,
-    );
+    expectJson<SaveAnswersResult>(await saveAnswers(http, 'learner', attempt.id, [first]), 200);
     // Within the grace period a save still counts.
     http.clock.advance(5 * minute + graceMs);
     expectJson<SaveAnswersResult>(
-      await http.call('learner', {
-        method: 'PUT',
-        url: `/api/attempts/${attempt.id}/answers`,
-        payload: { answers: rightAnswers(attempt, 2).slice(1, 2) },
-      }),
+      await saveAnswers(http, 'learner', attempt.id, rightAnswers(attempt, 2).slice(1, 2)),
       200,
     );
     http.clock.advance(1);
     assertProblem(
-      await http.call('learner', {
-        method: 'PUT',
-        url: `/api/attempts/${attempt.id}/answers`,
-        payload: { answers: rightAnswers(attempt, 3).slice(2) },
-      }),
+      await saveAnswers(http, 'learner', attempt.id, rightAnswers(attempt, 3).slice(2)),
       409,
       'deadline_passed',
     );
@@ -317,11 +279,7 @@ describe('attempts over HTTP', () => {
   it('grades an abandoned attempt on next access: GET, and a new start', async () => {
     const exam = await createPublished(http, 'author', { timeLimitMinutes: 1 });
     const attempt = await startAttempt(http, exam.id, 'otherLearner');
-    await http.call('otherLearner', {
-      method: 'PUT',
-      url: `/api/attempts/${attempt.id}/answers`,
-      payload: { answers: rightAnswers(attempt) },
-    });
+    await saveAnswers(http, 'otherLearner', attempt.id, rightAnswers(attempt));
     http.clock.advance(2 * minute);
     const restarted = await http.call('otherLearner', {
       method: 'POST',
@@ -340,11 +298,7 @@ describe('attempts over HTTP', () => {
   it('scores exactly once under concurrent submits', async () => {
     const exam = await createPublished(http);
     const attempt = await startAttempt(http, exam.id);
-    await http.call('learner', {
-      method: 'PUT',
-      url: `/api/attempts/${attempt.id}/answers`,
-      payload: { answers: rightAnswers(attempt) },
-    });
+    await saveAnswers(http, 'learner', attempt.id, rightAnswers(attempt));
     const responses = await Promise.all(
       Array.from({ length: 12 }, () => submitAttempt(http, attempt.id)),
     );
@@ -379,11 +333,7 @@ describe('the periodic sweep of overdue attempts', () => {
   it('grades expired attempts in the periodic sweep, with what was saved', async () => {
     const exam = await createPublished(http, 'author', { timeLimitMinutes: 1 });
     const attempt = await startAttempt(http, exam.id, 'takerClient');
-    await http.call('takerClient', {
-      method: 'PUT',
-      url: `/api/attempts/${attempt.id}/answers`,
-      payload: { answers: rightAnswers(attempt).slice(0, 1) },
-    });
+    await saveAnswers(http, 'takerClient', attempt.id, rightAnswers(attempt).slice(0, 1));
     http.clock.advance(minute + graceMs + 1);
     const db = http.testApp.app.db;
     const stateOf = () =>

@@ -16,6 +16,7 @@ import {
   createPublished,
   expectJson,
   rightAnswers,
+  saveAnswers,
   startAttempt,
   startExamsHttp,
   submitAttempt,
@@ -49,19 +50,6 @@ async function publish(http: ExamsHttp, exam: Exam): Promise<Exam> {
     await http.call('author', { method: 'POST', url: `/api/exams/${exam.id}/publish` }),
     200,
   );
-}
-
-async function save(
-  http: ExamsHttp,
-  caller: Caller,
-  attemptId: string,
-  answers: { questionId: string; choiceIds: string[]; revision: number }[],
-) {
-  return http.call(caller, {
-    method: 'PUT',
-    url: `/api/attempts/${attemptId}/answers`,
-    payload: { answers },
-  });
 }
 
 describe('taking an exam over HTTP', () => {
@@ -147,10 +135,10 @@ describe('taking an exam over HTTP', () => {
       const five = choiceIds(attempt, 'What is 2 + 2?', 'Five');
       const primes = choiceIds(attempt, 'Which are prime?', 'Two', 'Three');
 
-      const saved = (response: Awaited<ReturnType<typeof save>>) =>
+      const saved = (response: Awaited<ReturnType<typeof saveAnswers>>) =>
         expectJson<SaveAnswersResult>(response, 200);
       assert.deepEqual(
-        saved(await save(http, 'learner', attempt.id, [{ ...five, revision: 3 }])).answers,
+        saved(await saveAnswers(http, 'learner', attempt.id, [{ ...five, revision: 3 }])).answers,
         [{ ...five, revision: 3 }],
       );
       // A retry of the same request, and another answer with the same revision: no change.
@@ -158,13 +146,13 @@ describe('taking an exam over HTTP', () => {
         { ...five, revision: 3 },
         { ...four, revision: 3 },
       ]) {
-        assert.deepEqual(saved(await save(http, 'learner', attempt.id, [answer])).answers, [
+        assert.deepEqual(saved(await saveAnswers(http, 'learner', attempt.id, [answer])).answers, [
           { ...five, revision: 3 },
         ]);
       }
       // A late request with an older revision next to a fresh answer to another question.
       const mixed = saved(
-        await save(http, 'learner', attempt.id, [
+        await saveAnswers(http, 'learner', attempt.id, [
           { ...four, revision: 2 },
           { ...primes, revision: 1 },
         ]),
@@ -180,10 +168,14 @@ describe('taking an exam over HTTP', () => {
 
       // Clock-sized revisions (Date.now()) and the largest allowed one survive both engines.
       const now = 1_764_000_000_000;
-      saved(await save(http, 'learner', attempt.id, [{ ...four, revision: now }]));
-      saved(await save(http, 'learner', attempt.id, [{ ...five, revision: now - 1 }]));
+      saved(await saveAnswers(http, 'learner', attempt.id, [{ ...four, revision: now }]));
+      saved(await saveAnswers(http, 'learner', attempt.id, [{ ...five, revision: now - 1 }]));
       const top = Number.MAX_SAFE_INTEGER;
-      saved(await save(http, 'learner', attempt.id, [{ ...primes, choiceIds: [], revision: top }]));
+      saved(
+        await saveAnswers(http, 'learner', attempt.id, [
+          { ...primes, choiceIds: [], revision: top },
+        ]),
+      );
       const view = expectJson<AttemptView>(
         await http.call('learner', { method: 'GET', url: `/api/attempts/${attempt.id}` }),
         200,
@@ -210,7 +202,7 @@ describe('taking an exam over HTTP', () => {
         const revisions = Array.from({ length: 12 }, (_, i) => base + 12 - i);
         const responses = await Promise.all(
           revisions.map((revision) =>
-            save(http, 'learner', attempt.id, [
+            saveAnswers(http, 'learner', attempt.id, [
               { ...choiceIds(attempt, 'What is 2 + 2?', texts[revision % 3] ?? ''), revision },
             ]),
           ),
@@ -234,11 +226,11 @@ describe('taking an exam over HTTP', () => {
         const [first, second, third] = rightAnswers(attempt);
         assert.ok(first && second && third);
         expectJson<SaveAnswersResult>(
-          await save(http, 'learner', attempt.id, [second, third]),
+          await saveAnswers(http, 'learner', attempt.id, [second, third]),
           200,
         );
         const [saved, submitted] = await Promise.all([
-          save(http, 'learner', attempt.id, [first]),
+          saveAnswers(http, 'learner', attempt.id, [first]),
           submitAttempt(http, attempt.id),
         ]);
         const result = expectJson<AttemptResult>(submitted, 200);
@@ -292,7 +284,7 @@ describe('taking an exam over HTTP', () => {
       for (const [name, picks, score] of cases) {
         const attempt = await startAttempt(http, exam.id);
         expectJson<SaveAnswersResult>(
-          await save(
+          await saveAnswers(
             http,
             'learner',
             attempt.id,
@@ -352,11 +344,7 @@ describe('taking an exam over HTTP', () => {
       const exam = await createPublished(http);
       const attempt = await startAttempt(http, exam.id);
       const empty = assertProblem(
-        await http.call('learner', {
-          method: 'PUT',
-          url: `/api/attempts/${attempt.id}/answers`,
-          payload: { answers: [] },
-        }),
+        await saveAnswers(http, 'learner', attempt.id, []),
         400,
         'validation_failed',
       );
@@ -368,7 +356,7 @@ describe('taking an exam over HTTP', () => {
       const [first] = rightAnswers(attempt);
       assert.ok(first);
       const twice = assertProblem(
-        await save(http, 'learner', attempt.id, [first, { ...first, revision: 2 }]),
+        await saveAnswers(http, 'learner', attempt.id, [first, { ...first, revision: 2 }]),
         400,
         'invalid_answer',
       );
@@ -390,7 +378,7 @@ describe('taking an exam over HTTP', () => {
       const attempt = await startAttempt(http, exam.id);
       const [first] = rightAnswers(attempt);
       assert.ok(first);
-      expectJson<SaveAnswersResult>(await save(http, 'learner', attempt.id, [first]), 200);
+      expectJson<SaveAnswersResult>(await saveAnswers(http, 'learner', attempt.id, [first]), 200);
       http.clock.advance(5 * minute + graceMs + 1);
       const result = expectJson<AttemptResult>(await submitAttempt(http, attempt.id), 200);
       assert.deepEqual(
@@ -404,7 +392,7 @@ describe('taking an exam over HTTP', () => {
       const attempt = await startAttempt(http, exam.id);
       const [first] = rightAnswers(attempt);
       assert.ok(first);
-      expectJson<SaveAnswersResult>(await save(http, 'learner', attempt.id, [first]), 200);
+      expectJson<SaveAnswersResult>(await saveAnswers(http, 'learner', attempt.id, [first]), 200);
       // The page's submit at zero reaches the server inside the grace after the deadline.
       http.clock.advance(minute + graceMs / 2);
       const result = expectJson<AttemptResult>(
@@ -494,7 +482,7 @@ describe('taking an exam over HTTP', () => {
       const exam = await createPublished(http, 'author', { timeLimitMinutes: 1 });
       const attempt = await startAttempt(http, exam.id, 'otherLearner');
       expectJson<SaveAnswersResult>(
-        await save(http, 'otherLearner', attempt.id, rightAnswers(attempt)),
+        await saveAnswers(http, 'otherLearner', attempt.id, rightAnswers(attempt)),
         200,
       );
       http.clock.advance(minute + graceMs + 1);
@@ -513,7 +501,7 @@ describe('taking an exam over HTTP', () => {
       const exam = await createPublished(http, 'author', { timeLimitMinutes: 1 });
       const attempt = await startAttempt(http, exam.id, 'learner');
       expectJson<SaveAnswersResult>(
-        await save(http, 'learner', attempt.id, rightAnswers(attempt).slice(0, 1)),
+        await saveAnswers(http, 'learner', attempt.id, rightAnswers(attempt).slice(0, 1)),
         200,
       );
       http.clock.advance(minute + graceMs + 1);
@@ -534,7 +522,10 @@ describe('taking an exam over HTTP', () => {
       const lena = await startAttempt(http, exam.id, 'learner');
       const script = await startAttempt(http, exam.id, 'takerClient');
       await startAttempt(http, exam.id, 'otherLearner'); // still in progress: not a result
-      expectJson<SaveAnswersResult>(await save(http, 'learner', lena.id, rightAnswers(lena)), 200);
+      expectJson<SaveAnswersResult>(
+        await saveAnswers(http, 'learner', lena.id, rightAnswers(lena)),
+        200,
+      );
       http.clock.advance(30_000);
       await submitAttempt(http, lena.id);
       http.clock.advance(60_000);

@@ -184,6 +184,20 @@ export async function startAttempt(
   return response.json<AttemptView>();
 }
 
+/** Saves `answers` (sent as given, valid or not) to attempt `attemptId` as `caller`. */
+export function saveAnswers(
+  http: ExamsHttp,
+  caller: Caller,
+  attemptId: string,
+  answers: readonly unknown[],
+): Promise<LightMyRequestResponse> {
+  return http.call(caller, {
+    method: 'PUT',
+    url: `/api/attempts/${attemptId}/answers`,
+    payload: { answers },
+  });
+}
+
 /** Submits attempt `attemptId` as `caller`, with `payload` as the body when given. */
 export function submitAttempt(
   http: ExamsHttp,
