@@ -6,7 +6,7 @@
 import { Type, type Static } from 'typebox';
 import { EntityId, QuestionType, ReviewPolicy, Timestamp } from './exams.ts';
 import { EXAM_LIMITS } from './limits.ts';
-import { Page, PageCursor, PageLimit } from './pages.ts';
+import { Page, pageParameters } from './pages.ts';
 
 /**
  * Lifecycle of an attempt: `in_progress` → `submitted` (the learner submitted in time) |
@@ -245,10 +245,7 @@ export type MyAttemptRow = Static<typeof MyAttemptRow>;
 
 /** Query of the attempt lists (`GET /api/me/attempts`, `GET /api/exams/{examId}/attempts`). */
 export const ListAttemptsQuery = Type.Object(
-  {
-    limit: Type.Optional(PageLimit(EXAM_LIMITS.pageSizeMax, EXAM_LIMITS.pageSizeDefault)),
-    cursor: Type.Optional(PageCursor),
-  },
+  pageParameters(EXAM_LIMITS.pageSizeMax, EXAM_LIMITS.pageSizeDefault),
   { additionalProperties: false },
 );
 export type ListAttemptsQuery = Static<typeof ListAttemptsQuery>;

@@ -5,7 +5,7 @@
  */
 import { Type, type Static } from 'typebox';
 import { EXAM_LIMITS } from './limits.ts';
-import { Page, PageCursor, PageLimit } from './pages.ts';
+import { Page, pageParameters } from './pages.ts';
 
 /** A server-generated UUID. */
 export const EntityId = Type.String({ format: 'uuid', maxLength: 36 });
@@ -256,9 +256,7 @@ export const ListExamsQuery = Type.Object(
   {
     /** Case-insensitive substring of the title or the description. */
     q: Type.Optional(Type.String({ maxLength: EXAM_LIMITS.searchMaxLength })),
-    limit: Type.Optional(PageLimit(EXAM_LIMITS.pageSizeMax, EXAM_LIMITS.pageSizeDefault)),
-    /** `nextCursor` of the previous page; opaque. */
-    cursor: Type.Optional(PageCursor),
+    ...pageParameters(EXAM_LIMITS.pageSizeMax, EXAM_LIMITS.pageSizeDefault),
   },
   { additionalProperties: false },
 );

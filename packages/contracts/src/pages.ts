@@ -8,6 +8,14 @@ export function PageLimit(maximum: number, fallback: number) {
   return Type.Integer({ minimum: 1, maximum, default: fallback });
 }
 
+/** The paging parameters of a listing's query: `limit` (see `PageLimit`), then `cursor`. */
+export function pageParameters(maximum: number, fallback: number) {
+  return {
+    limit: Type.Optional(PageLimit(maximum, fallback)),
+    cursor: Type.Optional(PageCursor),
+  };
+}
+
 /** One page of `item`s of a keyset-paginated listing; `nextCursor` is `null` on the last page. */
 export function Page<Item extends TSchema>(item: Item) {
   return Type.Object(
