@@ -11,6 +11,7 @@ import {
   fillSignIn,
   fillSignUp,
   unexpectedProblems,
+  type Account,
 } from './support/accounts.ts';
 import { expect, test } from './support/fixtures.ts';
 
@@ -32,6 +33,29 @@ const QUESTION_COUNT = 10;
  */
 function abortedByNavigation(problem: string): boolean {
   return /^request failed: \S+ net::ERR_ABORTED$/.test(problem.trim());
+}
+
+/**
+ * From an exam's page, signs `account` up and comes back to the same page, where `signedIn`
+ * shows; the requests the hand-over aborted meanwhile are dropped from `problems`.
+ */
+async function signUpFromExamPage(
+  page: Page,
+  problems: string[],
+  account: Account,
+  signedIn: Locator,
+): Promise<void> {
+  const examUrl = page.url();
+  const beforeSignUp = problems.length;
+  await page.getByRole('button', { name: 'Create an account' }).click();
+  await fillSignUp(page, account);
+  await expect(page).toHaveURL(examUrl);
+  await expect(signedIn).toBeVisible();
+  problems.splice(
+    beforeSignUp,
+    problems.length - beforeSignUp,
+    ...problems.slice(beforeSignUp).filter((problem) => !abortedByNavigation(problem)),
+  );
 }
 
 function saveStatus(page: Page) {
@@ -159,17 +183,11 @@ test.describe('a learner takes an exam', () => {
       await screenshot(page, 'learner-exam-visitor');
 
       // Sign up from there and come back to the same exam, signed in.
-      const beforeSignUp = problems.length;
-      await page.getByRole('button', { name: 'Create an account' }).click();
-      await fillSignUp(page, learner);
-      await expect(page).toHaveURL(examUrl);
-      await expect(
+      await signUpFromExamPage(
+        page,
+        problems,
+        learner,
         page.getByRole('banner').getByRole('button', { name: learner.displayName }),
-      ).toBeVisible();
-      problems.splice(
-        beforeSignUp,
-        problems.length - beforeSignUp,
-        ...problems.slice(beforeSignUp).filter((problem) => !abortedByNavigation(problem)),
       );
       const start = page.getByRole('button', { name: 'Start exam' });
       await expect(start).toBeVisible();
@@ -435,17 +453,8 @@ test.describe('a learner takes an exam', () => {
     );
     await expectAccessible(page, 'the exam page on a phone (visitor)');
     await screenshot(page, 'learner-exam-phone-visitor');
-    const beforeSignUp = problems.length;
-    await page.getByRole('button', { name: 'Create an account' }).click();
-    await fillSignUp(page, linus);
-    await expect(page).toHaveURL(examUrl);
     const start = page.getByRole('button', { name: 'Start exam' });
-    await expect(start).toBeVisible();
-    problems.splice(
-      beforeSignUp,
-      problems.length - beforeSignUp,
-      ...problems.slice(beforeSignUp).filter((problem) => !abortedByNavigation(problem)),
-    );
+    await signUpFromExamPage(page, problems, linus, start);
     await assertAboveTheFold(page, start, 'Start exam');
     await screenshot(page, 'learner-exam-phone-signed-in');
 
