@@ -89,7 +89,7 @@ export class Users {
 
   constructor() {
     effect(() => {
-      const error = this.list.loadMoreError() ?? this.list.firstPageError();
+      const error = this.list.failure()?.error;
       if (error) {
         untracked(() => {
           this.report(error);

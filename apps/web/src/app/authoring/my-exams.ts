@@ -62,9 +62,7 @@ export class MyExams implements WithUnsavedChanges {
   protected readonly exams = this.list.items;
   protected readonly nextCursor = this.list.nextCursor;
   protected readonly loading = computed(() => this.list.loading() || this.list.loadingMore());
-  protected readonly loadFailed = computed(
-    () => this.list.firstPageError() !== undefined || this.list.loadMoreError() !== undefined,
-  );
+  protected readonly loadFailed = computed(() => this.list.failure() !== undefined);
   protected readonly creating = signal(false);
   protected readonly busy = signal(false);
   protected readonly limits = EXAM_LIMITS;
@@ -76,7 +74,7 @@ export class MyExams implements WithUnsavedChanges {
   constructor() {
     warnBeforeUnload(() => this.hasUnsavedChanges());
     effect(() => {
-      const error = this.list.loadMoreError() ?? this.list.firstPageError();
+      const error = this.list.failure()?.error;
       if (error) {
         untracked(() => {
           this.report(error);

@@ -60,15 +60,14 @@ export class ExamCatalog {
   protected readonly exams = this.list.items;
   protected readonly nextCursor = this.list.nextCursor;
   protected readonly loadingMore = this.list.loadingMore;
-  protected readonly state = computed(() => {
-    if (this.list.loadMoreError() !== undefined || this.list.firstPageError()) return 'error';
-    return this.list.loading() ? 'loading' : 'ready';
+  protected readonly state = this.list.state;
+  protected readonly errorMessage = computed(() => {
+    const failure = this.list.failure();
+    return problemMessage(
+      failure?.error,
+      failure?.more ? 'More exams could not be loaded.' : 'The exams could not be loaded.',
+    );
   });
-  protected readonly errorMessage = computed(() =>
-    this.list.loadMoreError() === undefined
-      ? problemMessage(this.list.firstPageError(), 'The exams could not be loaded.')
-      : problemMessage(this.list.loadMoreError(), 'More exams could not be loaded.'),
-  );
   /** The query the shown results are for (the box may already hold the next one). */
   protected readonly shownQuery = computed(() => this.shownSearch().q);
 

@@ -30,15 +30,14 @@ export class MyResults {
   });
 
   protected readonly columns = ['exam', 'date', 'score', 'result', 'action'];
-  protected readonly state = computed(() => {
-    if (this.list.loadMoreError() !== undefined || this.list.firstPageError()) return 'error';
-    return this.list.loading() ? 'loading' : 'ready';
+  protected readonly state = this.list.state;
+  protected readonly errorMessage = computed(() => {
+    const failure = this.list.failure();
+    return problemMessage(
+      failure?.error,
+      failure?.more ? 'More results could not be loaded.' : 'Your results could not be loaded.',
+    );
   });
-  protected readonly errorMessage = computed(() =>
-    this.list.loadMoreError() === undefined
-      ? problemMessage(this.list.firstPageError(), 'Your results could not be loaded.')
-      : problemMessage(this.list.loadMoreError(), 'More results could not be loaded.'),
-  );
   protected readonly rows = this.list.items;
   protected readonly nextCursor = this.list.nextCursor;
   protected readonly loadingMore = this.list.loadingMore;

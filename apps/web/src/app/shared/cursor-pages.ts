@@ -37,16 +37,26 @@ export function cursorPages<Q extends object, T>(options: {
   });
 
   return {
+    state: computed(() => {
+      if (loadMoreError() !== undefined || firstPage.error()) return 'error';
+      return firstPage.isLoading() ? 'loading' : 'ready';
+    }),
     /** The items of the pages so far; writable, so a page can show an item's change in place. */
     items,
     nextCursor: nextCursor.asReadonly(),
     /** The first page is on its way. */
     loading: computed(() => firstPage.isLoading()),
     loadingMore: loadingMore.asReadonly(),
-    /** Why the first page failed to load, if it did. */
-    firstPageError: computed(() => firstPage.error()),
-    /** Why the last "more" failed to load, if it did; cleared by a "more", query or reload that loads. */
-    loadMoreError: loadMoreError.asReadonly(),
+    /**
+     * What failed to load, if anything: a "more" (`more`), which a "more", query or reload that
+     * loads clears, or else the first page.
+     */
+    failure: computed(() => {
+      const more = loadMoreError();
+      if (more !== undefined) return { error: more, more: true };
+      const first = firstPage.error();
+      return first ? { error: first, more: false } : undefined;
+    }),
     /** Loads the first page of the same query again. */
     reload(): void {
       loadMoreError.set(undefined);
