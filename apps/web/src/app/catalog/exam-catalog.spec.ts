@@ -100,7 +100,11 @@ describe('ExamCatalog', () => {
     await search.setValue('statistics');
     http.expectNone(() => true);
     await vi.advanceTimersByTimeAsync(300);
-    http.expectOne('/api/exams?q=statistics&limit=12').flush({ items: [], nextCursor: null });
+    // The search is sent on the change detection after the debounce.
+    (await vi.waitFor(() => http.expectOne('/api/exams?q=statistics&limit=12'))).flush({
+      items: [],
+      nextCursor: null,
+    });
     await settle(harness);
 
     expect(harness.routeNativeElement?.querySelector('h2')?.textContent).toContain(
