@@ -5,11 +5,8 @@ import fp from 'fastify-plugin';
 import { Type } from 'typebox';
 import serverPackage from '../../package.json' with { type: 'json' };
 
-/**
- * A documented error response of a route: problem details, referencing the shared schema.
- * Use as `response: { 404: problemResponse('No such exam') }`.
- */
-export function problemResponse(description: string) {
+/** A documented error response: problem details, referencing the shared schema. */
+function problemResponse(description: string) {
   return {
     description,
     content: { 'application/problem+json': { schema: Type.Ref('ProblemDetails') } },
