@@ -1,13 +1,12 @@
-import { HttpXsrfTokenExtractor, provideHttpClient, withInterceptors } from '@angular/common/http';
-import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
+import type { HttpTestingController } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
 import { Title } from '@angular/platform-browser';
-import { provideRouter, withComponentInputBinding } from '@angular/router';
-import { RouterTestingHarness } from '@angular/router/testing';
+import type { RouterTestingHarness } from '@angular/router/testing';
 import type { BffUser, ExamDetail, MyAttemptPage, MyAttemptRow } from '@assay/contracts';
-import { Auth } from '../core/auth/auth';
-import { problemInterceptor } from '../core/http/problem-interceptor';
-import { PAGE_NAVIGATION } from '../core/page-navigation';
+import { provideSessionCookie } from '../../testing/providers';
+import { configureRoutesWithApi, navigateTo } from '../../testing/routes';
+import { signIn } from '../../testing/session';
+import { settle as settled } from '../../testing/settle';
 import { ExamPage } from './exam-page';
 
 const EXAM_ID = '00000000-0000-4000-8000-0000000000e1';
@@ -62,24 +61,12 @@ describe('The exam page', () => {
 
   /** `history`: the learner's attempts, which the page asks for once the exam is shown. */
   async function open(user: BffUser | null, history?: MyAttemptPage): Promise<HTMLElement> {
-    TestBed.configureTestingModule({
-      providers: [
-        provideRouter(
-          [{ path: 'exams/:examId', component: ExamPage }],
-          withComponentInputBinding(),
-        ),
-        provideHttpClient(withInterceptors([problemInterceptor])),
-        provideHttpClientTesting(),
-        { provide: PAGE_NAVIGATION, useValue: { assign: vi.fn() } },
-        { provide: HttpXsrfTokenExtractor, useValue: { getToken: () => (user ? 'x' : null) } },
-      ],
-    });
-    http = TestBed.inject(HttpTestingController);
-    const loading = TestBed.inject(Auth).load();
-    if (user) http.expectOne('/bff/user').flush(user);
-    await loading;
-    harness = await RouterTestingHarness.create();
-    await harness.navigateByUrl(`/exams/${EXAM_ID}`);
+    http = configureRoutesWithApi(
+      [{ path: 'exams/:examId', component: ExamPage }],
+      [provideSessionCookie(user !== null)],
+    );
+    if (user) await signIn(http, user);
+    harness = await navigateTo(`/exams/${EXAM_ID}`);
     http.expectOne(`/api/exams/${EXAM_ID}`).flush(exam);
     // The page is not stable until the learner's attempts have an answer.
     if (history) {
@@ -89,10 +76,7 @@ describe('The exam page', () => {
     return harness.routeNativeElement as HTMLElement;
   }
 
-  async function settle(): Promise<void> {
-    await new Promise((resolve) => setTimeout(resolve));
-    await harness.fixture.whenStable();
-  }
+  const settle = () => settled(harness.fixture);
 
   afterEach(() => {
     http.verify();
