@@ -1,14 +1,11 @@
 import { TestbedHarnessEnvironment } from '@angular/cdk/testing/testbed';
-import { provideHttpClient, withInterceptors } from '@angular/common/http';
-import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
-import { TestBed } from '@angular/core/testing';
+import type { HttpTestingController } from '@angular/common/http/testing';
 import { MatButtonHarness } from '@angular/material/button/testing';
 import { MatInputHarness } from '@angular/material/input/testing';
-import { provideRouter } from '@angular/router';
-import { RouterTestingHarness } from '@angular/router/testing';
+import type { RouterTestingHarness } from '@angular/router/testing';
 import type { ExamSummary, ExamSummaryPage } from '@assay/contracts';
-import { problemInterceptor } from '../core/http/problem-interceptor';
-import { PAGE_NAVIGATION } from '../core/page-navigation';
+import { configureRoutesWithApi, navigateTo } from '../../testing/routes';
+import { settle as settled } from '../../testing/settle';
 import { ExamCatalog } from './exam-catalog';
 
 function exam(n: number): ExamSummary {
@@ -31,15 +28,7 @@ describe('ExamCatalog', () => {
   let http: HttpTestingController;
 
   beforeEach(() => {
-    TestBed.configureTestingModule({
-      providers: [
-        provideRouter([{ path: 'exams', component: ExamCatalog }]),
-        provideHttpClient(withInterceptors([problemInterceptor])),
-        provideHttpClientTesting(),
-        { provide: PAGE_NAVIGATION, useValue: { assign: vi.fn() } },
-      ],
-    });
-    http = TestBed.inject(HttpTestingController);
+    http = configureRoutesWithApi([{ path: 'exams', component: ExamCatalog }]);
   });
 
   afterEach(() => {
@@ -47,16 +36,8 @@ describe('ExamCatalog', () => {
     http.verify();
   });
 
-  async function open() {
-    const harness = await RouterTestingHarness.create();
-    await harness.navigateByUrl('/exams');
-    return harness;
-  }
-
-  async function settle(harness: RouterTestingHarness): Promise<void> {
-    await new Promise((resolve) => setTimeout(resolve));
-    await harness.fixture.whenStable();
-  }
+  const open = () => navigateTo('/exams');
+  const settle = (harness: RouterTestingHarness) => settled(harness.fixture);
 
   function titles(harness: RouterTestingHarness): string[] {
     return [...(harness.routeNativeElement?.querySelectorAll('.exam-title') ?? [])].map((e) =>
@@ -165,8 +146,7 @@ describe('ExamCatalog', () => {
   });
 
   it('pages through the results of a search, keeping the search', async () => {
-    const harness = await RouterTestingHarness.create();
-    await harness.navigateByUrl('/exams?q=stat');
+    const harness = await navigateTo('/exams?q=stat');
     http.expectOne('/api/exams?q=stat&limit=12').flush({ items: [exam(1)], nextCursor: 'p2' });
     await settle(harness);
     expect(harness.routeNativeElement?.querySelector('[role="status"]')?.textContent).toContain(
