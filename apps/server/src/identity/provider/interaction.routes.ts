@@ -4,6 +4,7 @@
  * same path so the provider's interaction cookie (Path=/interaction/<uid>) comes with them.
  */
 import {
+  ErrorCode,
   InteractionDetails,
   LoginBody,
   RedirectTo,
@@ -47,7 +48,7 @@ export const interactionRoutes: FastifyPluginAsyncTypebox<InteractionRoutesOptio
       request.routeOptions.url !== '/interaction/:uid/abort' &&
       !/^application\/json\s*(;|$)/i.test(type)
     ) {
-      done(new DomainError('unsupported_media_type', 'Send the body as application/json.'));
+      done(new DomainError(ErrorCode.unsupported_media_type, 'Send the body as application/json.'));
       return;
     }
     done();
@@ -160,7 +161,7 @@ export const interactionRoutes: FastifyPluginAsyncTypebox<InteractionRoutesOptio
           200: RedirectTo,
           ...problems([
             'validation_failed',
-            'interaction_not_found',
+            ErrorCode.interaction_not_found,
             'username_taken',
             'email_taken',
             'rate_limited',
@@ -201,7 +202,7 @@ export const interactionRoutes: FastifyPluginAsyncTypebox<InteractionRoutesOptio
 
 function notFound(): DomainError {
   return new DomainError(
-    'interaction_not_found',
+    ErrorCode.interaction_not_found,
     'This sign-in request does not exist or has expired. Start again from /bff/login.',
   );
 }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 
-import { BffUser, RedirectTo, type SignInErrorReason } from '@assay/contracts';
+import { BffUser, ErrorCode, RedirectTo, type SignInErrorReason } from '@assay/contracts';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
@@ -150,7 +150,7 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<SessionRoutesOptions> = (
     async (request, reply) => {
       const session = await resolveSession(request, reply);
       if (session === undefined || session === 'expired') {
-        throw new DomainError('session_missing', 'Nobody is signed in.');
+        throw new DomainError(ErrorCode.session_missing, 'Nobody is signed in.');
       }
       const user = await sessions.userOf(session);
       reply.header('cache-control', 'no-store');

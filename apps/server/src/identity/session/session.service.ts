@@ -6,7 +6,7 @@
  */
 import { hash, randomBytes } from 'node:crypto';
 
-import type { BffUser, SignInErrorReason } from '@assay/contracts';
+import { ErrorCode, type BffUser, type SignInErrorReason } from '@assay/contracts';
 import type { FastifyBaseLogger } from 'fastify';
 import { LRUCache } from 'lru-cache';
 import * as oidc from 'openid-client';
@@ -168,7 +168,7 @@ export class SessionService {
       verified = await this.#options.verifier.verify(credentials.accessToken);
     } catch (error) {
       if (!(error instanceof BearerTokenError)) throw error;
-      throw new DomainError('session_missing', 'Your session has ended. Sign in again.');
+      throw new DomainError(ErrorCode.session_missing, 'Your session has ended. Sign in again.');
     }
     return {
       subject: verified.subject,
