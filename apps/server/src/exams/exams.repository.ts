@@ -269,24 +269,16 @@ export class ExamsRepository {
     maxQuestions: number,
     now: string,
   ): Promise<number | 'not_draft' | 'full'> {
-    return this.#db.transaction().execute(async (trx) => {
-      const exam = await lockDraft(trx, examId, now);
-      if (exam === undefined) return 'not_draft';
+    return this.#inDraft(examId, now, async (trx, exam) => {
       if (exam.question_count >= maxQuestions) return 'full';
       const at = Math.min(position ?? exam.question_count + 1, exam.question_count + 1);
-      // Two steps through negative numbers keep (exam_id, position) unique at every statement.
       await trx
         .updateTable('questions')
         .set({ position: sql<number>`-position - 1` })
         .where('exam_id', '=', examId)
         .where('position', '>=', at)
         .execute();
-      await trx
-        .updateTable('questions')
-        .set({ position: sql<number>`-position` })
-        .where('exam_id', '=', examId)
-        .where('position', '<', 0)
-        .execute();
+      await unnegatePositions(trx, examId);
       await insertQuestionRows(trx, examId, questionId, at, question, now);
       await refreshQuestionTotals(trx, examId);
       return at;
@@ -300,8 +292,7 @@ export class ExamsRepository {
     question: QuestionToWrite,
     now: string,
   ): Promise<'not_draft' | 'not_found' | 'replaced'> {
-    return this.#db.transaction().execute(async (trx) => {
-      if ((await lockDraft(trx, examId, now)) === undefined) return 'not_draft';
+    return this.#inDraft(examId, now, async (trx) => {
       const updated = await trx
         .updateTable('questions')
         .set({
@@ -329,8 +320,7 @@ export class ExamsRepository {
     questionId: string,
     now: string,
   ): Promise<'not_draft' | 'not_found' | 'deleted'> {
-    return this.#db.transaction().execute(async (trx) => {
-      if ((await lockDraft(trx, examId, now)) === undefined) return 'not_draft';
+    return this.#inDraft(examId, now, async (trx) => {
       const deleted = await trx
         .deleteFrom('questions')
         .where('id', '=', questionId)
@@ -344,12 +334,7 @@ export class ExamsRepository {
         .where('exam_id', '=', examId)
         .where('position', '>', deleted.position)
         .execute();
-      await trx
-        .updateTable('questions')
-        .set({ position: sql<number>`-position` })
-        .where('exam_id', '=', examId)
-        .where('position', '<', 0)
-        .execute();
+      await unnegatePositions(trx, examId);
       await refreshQuestionTotals(trx, examId);
       return 'deleted';
     });
@@ -368,8 +353,7 @@ export class ExamsRepository {
     | { outcome: 'mismatch'; actualIds: string[] }
     | { outcome: 'reordered' }
   > {
-    return this.#db.transaction().execute(async (trx) => {
-      if ((await lockDraft(trx, examId, now)) === undefined) return { outcome: 'not_draft' };
+    const reordered = await this.#inDraft(examId, now, async (trx) => {
       const existing = await trx
         .selectFrom('questions')
         .select('id')
@@ -382,7 +366,7 @@ export class ExamsRepository {
         actualIds.length !== wanted.size ||
         !actualIds.every((id) => wanted.has(id))
       ) {
-        return { outcome: 'mismatch', actualIds };
+        return { outcome: 'mismatch' as const, actualIds };
       }
       await trx
         .updateTable('questions')
@@ -396,7 +380,29 @@ export class ExamsRepository {
           .where('id', '=', id)
           .execute();
       }
-      return { outcome: 'reordered' };
+      return { outcome: 'reordered' as const };
+    });
+    return reordered === 'not_draft' ? { outcome: reordered } : reordered;
+  }
+
+  /**
+   * Runs `work` in a transaction that first locks the exam's row (touching `updated_at`), if the
+   * exam is a draft; `'not_draft'`, with nothing done, if it is not.
+   */
+  async #inDraft<T>(
+    examId: string,
+    now: string,
+    work: (trx: Transaction<ExamsDatabase>, exam: { question_count: number }) => Promise<T>,
+  ): Promise<T | 'not_draft'> {
+    return this.#db.transaction().execute(async (trx) => {
+      const exam = await trx
+        .updateTable('exams')
+        .set({ updated_at: now })
+        .where('id', '=', examId)
+        .where('status', '=', 'draft')
+        .returning('question_count')
+        .executeTakeFirst();
+      return exam === undefined ? 'not_draft' : work(trx, exam);
     });
   }
 }
@@ -413,18 +419,17 @@ async function examListPage<O>(
   return keysetPage(filtered, { sortKey, id: 'id', direction: 'desc' }, window).execute();
 }
 
-async function lockDraft(
-  trx: Transaction<ExamsDatabase>,
-  examId: string,
-  now: string,
-): Promise<{ question_count: number } | undefined> {
-  return trx
-    .updateTable('exams')
-    .set({ updated_at: now })
-    .where('id', '=', examId)
-    .where('status', '=', 'draft')
-    .returning('question_count')
-    .executeTakeFirst();
+/**
+ * The second step of moving questions: the first gave the moved ones their new positions negated,
+ * so that (exam_id, position) stays unique at every statement; this makes them positive again.
+ */
+async function unnegatePositions(trx: Transaction<ExamsDatabase>, examId: string): Promise<void> {
+  await trx
+    .updateTable('questions')
+    .set({ position: sql<number>`-position` })
+    .where('exam_id', '=', examId)
+    .where('position', '<', 0)
+    .execute();
 }
 
 async function insertQuestionRows(
