@@ -19,6 +19,7 @@ import {
   saveAnswers,
   startAttempt,
   startExamsHttp,
+  startTimedAttemptWithFirstAnswer,
   submitAttempt,
   type Caller,
   type ExamsHttp,
@@ -374,11 +375,7 @@ describe('taking an exam over HTTP', () => {
 
   describe('time', () => {
     it('grades a submit that comes after the deadline as expired, with what was saved in time', async () => {
-      const exam = await createPublished(http, 'author', { timeLimitMinutes: 5 });
-      const attempt = await startAttempt(http, exam.id);
-      const [first] = rightAnswers(attempt);
-      assert.ok(first);
-      expectJson<SaveAnswersResult>(await saveAnswers(http, 'learner', attempt.id, [first]), 200);
+      const { attempt } = await startTimedAttemptWithFirstAnswer(http, 5);
       http.clock.advance(5 * minute + graceMs + 1);
       const result = expectJson<AttemptResult>(await submitAttempt(http, attempt.id), 200);
       assert.deepEqual(
@@ -388,11 +385,7 @@ describe('taking an exam over HTTP', () => {
     });
 
     it('records an attempt the page submits as its countdown reaches zero as expired, everywhere', async () => {
-      const exam = await createPublished(http, 'author', { timeLimitMinutes: 1 });
-      const attempt = await startAttempt(http, exam.id);
-      const [first] = rightAnswers(attempt);
-      assert.ok(first);
-      expectJson<SaveAnswersResult>(await saveAnswers(http, 'learner', attempt.id, [first]), 200);
+      const { exam, attempt } = await startTimedAttemptWithFirstAnswer(http, 1);
       // The page's submit at zero reaches the server inside the grace after the deadline.
       http.clock.advance(minute + graceMs / 2);
       const result = expectJson<AttemptResult>(

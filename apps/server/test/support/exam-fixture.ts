@@ -5,6 +5,7 @@ import type {
   Exam,
   ProblemDetails,
   QuestionBody,
+  SaveAnswersResult,
 } from '@assay/contracts';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { ManualClock } from './exams-database.ts';
@@ -182,6 +183,22 @@ export async function startAttempt(
   });
   assert.ok([200, 201].includes(response.statusCode), response.body);
   return response.json<AttemptView>();
+}
+
+/**
+ * Publishes the fixture exam with a time limit, starts the learner's attempt and saves, in time,
+ * the right answer to "What is 2 + 2?" (2 points) and nothing else.
+ */
+export async function startTimedAttemptWithFirstAnswer(
+  http: ExamsHttp,
+  timeLimitMinutes: number,
+): Promise<{ exam: Exam; attempt: AttemptView }> {
+  const exam = await createPublished(http, 'author', { timeLimitMinutes });
+  const attempt = await startAttempt(http, exam.id);
+  const [first] = rightAnswers(attempt);
+  assert.ok(first);
+  expectJson<SaveAnswersResult>(await saveAnswers(http, 'learner', attempt.id, [first]), 200);
+  return { exam, attempt };
 }
 
 /** Saves `answers` (sent as given, valid or not) to attempt `attemptId` as `caller`. */
