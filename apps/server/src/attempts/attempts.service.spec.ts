@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { beforeEach, describe, it } from 'node:test';
-import type { AttemptView, CreateExamBody, Exam } from '@assay/contracts';
+import type { AttemptView, CreateExamBody, Exam, QuestionBody } from '@assay/contracts';
 import { createExamLookup } from '../exams/index.ts';
 import { ExamsRepository } from '../exams/exams.repository.ts';
 import { ExamsService } from '../exams/exams.service.ts';
@@ -24,6 +24,39 @@ const learner = testPrincipal({
 });
 const otherLearner = { ...learner, subject: 'other-learner' };
 const graceMs = 2000;
+
+/** Q1 single choice (2 points), Q2 multiple choice, Q3 true/false; every explanation a SECRET. */
+const QUESTIONS: readonly QuestionBody[] = [
+  {
+    type: 'single_choice',
+    text: 'Q1',
+    points: 2,
+    explanation: 'SECRET one',
+    choices: [
+      { text: 'Q1 right', correct: true },
+      { text: 'Q1 wrong', correct: false },
+    ],
+  },
+  {
+    type: 'multiple_choice',
+    text: 'Q2',
+    explanation: 'SECRET two',
+    choices: [
+      { text: 'Q2 right A', correct: true },
+      { text: 'Q2 right B', correct: true },
+      { text: 'Q2 wrong', correct: false },
+    ],
+  },
+  {
+    type: 'true_false',
+    text: 'Q3',
+    explanation: 'SECRET three',
+    choices: [
+      { text: 'True', correct: false },
+      { text: 'False', correct: true },
+    ],
+  },
+];
 
 /** Asserts that a learner-facing payload carries no answer key and no explanation. */
 function assertNoAnswerKey(payload: unknown): void {
@@ -52,38 +85,10 @@ describe('AttemptsService on SQLite', () => {
     );
   });
 
-  /** A published exam: Q1 single choice (2 points), Q2 multiple choice, Q3 true/false. */
+  /** A published exam of the QUESTIONS. */
   async function createExam(settings: Partial<CreateExamBody> = {}): Promise<Exam> {
     const exam = await exams.createExam(author, { title: 'Quiz', ...settings });
-    await exams.addQuestion(author, exam.id, {
-      type: 'single_choice',
-      text: 'Q1',
-      points: 2,
-      explanation: 'SECRET one',
-      choices: [
-        { text: 'Q1 right', correct: true },
-        { text: 'Q1 wrong', correct: false },
-      ],
-    });
-    await exams.addQuestion(author, exam.id, {
-      type: 'multiple_choice',
-      text: 'Q2',
-      explanation: 'SECRET two',
-      choices: [
-        { text: 'Q2 right A', correct: true },
-        { text: 'Q2 right B', correct: true },
-        { text: 'Q2 wrong', correct: false },
-      ],
-    });
-    await exams.addQuestion(author, exam.id, {
-      type: 'true_false',
-      text: 'Q3',
-      explanation: 'SECRET three',
-      choices: [
-        { text: 'True', correct: false },
-        { text: 'False', correct: true },
-      ],
-    });
+    for (const question of QUESTIONS) await exams.addQuestion(author, exam.id, question);
     return exams.publishExam(author, exam.id);
   }
 
