@@ -1,15 +1,5 @@
 import type { OnInit } from '@angular/core';
-import {
-  ChangeDetectionStrategy,
-  Component,
-  ElementRef,
-  Injector,
-  afterNextRender,
-  effect,
-  inject,
-  input,
-  output,
-} from '@angular/core';
+import { ChangeDetectionStrategy, Component, effect, input, output } from '@angular/core';
 import { toSignal } from '@angular/core/rxjs-interop';
 import { FormControl, FormGroup, ReactiveFormsModule, Validators } from '@angular/forms';
 import { MatButton } from '@angular/material/button';
@@ -21,6 +11,7 @@ import type { Exam, ReviewPolicy, UpdateExamBody } from '@assay/contracts';
 import { areDetailsEditable } from '@assay/contracts/exam-rules';
 import { EXAM_LIMITS } from '@assay/contracts/limits';
 import { examTitleControls } from './exam-title-controls';
+import { formErrors } from './form-errors';
 import { required } from './required';
 import { MarkdownPipe } from '../shared/markdown';
 
@@ -59,8 +50,7 @@ export class ExamSettings implements OnInit {
 
   protected readonly limits = EXAM_LIMITS;
   protected readonly policies = Object.entries(reviewPolicyLabels) as [ReviewPolicy, string][];
-  private readonly host = inject<ElementRef<HTMLElement>>(ElementRef);
-  private readonly injector = inject(Injector);
+  private readonly errors = formErrors();
 
   protected readonly form = new FormGroup({
     ...examTitleControls(),
@@ -129,7 +119,7 @@ export class ExamSettings implements OnInit {
   settingsToSave(): UpdateExamBody | 'none' | 'invalid' {
     if (!this.hasUnsavedChanges()) return 'none';
     if (this.form.invalid) {
-      this.showErrors();
+      this.errors.show(this.form);
       return 'invalid';
     }
     return this.body();
@@ -137,7 +127,7 @@ export class ExamSettings implements OnInit {
 
   protected submit(): void {
     if (this.form.invalid) {
-      this.showErrors();
+      this.errors.show(this.form);
       return;
     }
     this.save.emit(this.body());
@@ -150,18 +140,6 @@ export class ExamSettings implements OnInit {
       timeLimitMinutes: optionalNumber(value.timeLimitMinutes),
       maxAttempts: optionalNumber(value.maxAttempts),
     };
-  }
-
-  /** Marks every field and takes the user to the first one that needs fixing. */
-  private showErrors(): void {
-    this.form.markAllAsTouched();
-    afterNextRender(
-      () =>
-        this.host.nativeElement
-          .querySelector<HTMLElement>('input.ng-invalid, textarea.ng-invalid')
-          ?.focus(),
-      { injector: this.injector },
-    );
   }
 }
 

@@ -135,5 +135,6 @@ describe('The question editor', () => {
     expect(saved).toEqual([]);
     expect(text()).toContain('Write the question');
     expect(text()).toContain('Write the choice or remove it');
+    expect(document.activeElement?.getAttribute('formcontrolname')).toBe('text');
   });
 });

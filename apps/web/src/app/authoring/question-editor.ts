@@ -1,12 +1,9 @@
 import { NgTemplateOutlet } from '@angular/common';
-import type { OnInit } from '@angular/core';
+import type { ElementRef, OnInit } from '@angular/core';
 import {
   ChangeDetectionStrategy,
   Component,
-  ElementRef,
-  Injector,
   afterNextRender,
-  inject,
   input,
   output,
   signal,
@@ -21,6 +18,7 @@ import { MatRadioButton, MatRadioGroup } from '@angular/material/radio';
 import { MatOption, MatSelect } from '@angular/material/select';
 import type { AuthorQuestion, QuestionBody, QuestionType } from '@assay/contracts';
 import { EXAM_LIMITS } from '@assay/contracts/limits';
+import { formErrors } from './form-errors';
 import { required } from './required';
 import { questionIssues } from './publish-rules';
 
@@ -73,8 +71,7 @@ export class QuestionEditor implements OnInit {
   /** Bumped on every change that the template derives from the form value. */
   protected readonly revision = signal(0);
   private readonly heading = viewChild.required<ElementRef<HTMLElement>>('heading');
-  private readonly host = inject<ElementRef<HTMLElement>>(ElementRef);
-  private readonly injector = inject(Injector);
+  private readonly errors = formErrors();
   /** The form's value as opened, to tell whether anything was changed since. */
   private opened = '';
 
@@ -190,16 +187,8 @@ export class QuestionEditor implements OnInit {
 
   protected submit(): void {
     if (this.form.invalid) {
-      this.form.markAllAsTouched();
+      this.errors.show(this.form);
       this.revision.update((n) => n + 1);
-      // Once the errors are shown, take the user to the first of them.
-      afterNextRender(
-        () =>
-          this.host.nativeElement
-            .querySelector<HTMLElement>('input.ng-invalid, textarea.ng-invalid')
-            ?.focus(),
-        { injector: this.injector },
-      );
       return;
     }
     const value = this.form.getRawValue();
