@@ -18,6 +18,7 @@ import { titlePageAfter } from '../core/page-title-strategy';
 import { ExamFacts } from '../shared/exam-facts';
 import { DateTimePipe, formatPercentage, formatTimeLimit, plural } from '../shared/formatting';
 import { LearnerApi } from '../shared/learner-api';
+import { LoadFailed } from '../shared/load-failed';
 import { MarkdownPipe } from '../shared/markdown';
 import { asApiError, problemMessage } from '../shared/problem';
 
@@ -30,6 +31,7 @@ const HISTORY_PAGE = EXAM_LIMITS.pageSizeMax;
   imports: [
     DateTimePipe,
     ExamFacts,
+    LoadFailed,
     MarkdownPipe,
     MatAnchor,
     MatButton,

@@ -159,4 +159,28 @@ describe('The result page', () => {
     expect(page.querySelector('.expired')).toBeNull();
     expect(text(page.querySelector('.details dt'))).toBe('Submitted');
   });
+
+  it('says the result could not be shown, and offers to try again or go to My results', async () => {
+    const harness = await navigateTo(`/attempts/${ATTEMPT_ID}/result`);
+    http
+      .expectOne(`/api/attempts/${ATTEMPT_ID}`)
+      .flush({ code: 'internal_error' }, { status: 500, statusText: 'Server Error' });
+    await settle(harness.fixture);
+    const page = harness.routeNativeElement as HTMLElement;
+
+    const region = page.querySelector('section[aria-labelledby]');
+    const heading = document.getElementById(region?.getAttribute('aria-labelledby') ?? '');
+    expect(text(heading)).toBe('The result could not be shown');
+    expect(page.querySelector('a[href="/me/results"]')?.textContent.trim()).toBe('My results');
+
+    const tryAgain = [...page.querySelectorAll('button')].find(
+      (button) => button.textContent.trim() === 'Try again',
+    );
+    tryAgain?.click();
+    const retried = await vi.waitFor(() => http.expectOne(`/api/attempts/${ATTEMPT_ID}`));
+    retried.flush(graded('score_only'));
+    await settle(harness.fixture);
+    expect(text(page.querySelector('[data-testid="score"] .points'))).toBe('6 of 8 points');
+    expect(page.textContent).not.toContain('could not be shown');
+  });
 });

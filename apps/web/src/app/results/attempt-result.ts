@@ -7,7 +7,7 @@ import {
   input,
   resource,
 } from '@angular/core';
-import { MatAnchor, MatButton } from '@angular/material/button';
+import { MatAnchor } from '@angular/material/button';
 import { MatProgressBar } from '@angular/material/progress-bar';
 import { Router, RouterLink } from '@angular/router';
 import type { AttemptResult, ReviewChoice, ReviewQuestion } from '@assay/contracts';
@@ -19,6 +19,7 @@ import {
   formatPercentage,
 } from '../shared/formatting';
 import { LearnerApi } from '../shared/learner-api';
+import { LoadFailed } from '../shared/load-failed';
 import { MarkdownPipe } from '../shared/markdown';
 import { asApiError, problemMessage } from '../shared/problem';
 
@@ -30,7 +31,7 @@ function answered(question: ReviewQuestion): boolean {
 /** A graded attempt: score, pass/fail, and each question as the exam's review policy allows. */
 @Component({
   selector: 'app-attempt-result',
-  imports: [DateTimePipe, MarkdownPipe, MatAnchor, MatButton, MatProgressBar, RouterLink],
+  imports: [DateTimePipe, LoadFailed, MarkdownPipe, MatAnchor, MatProgressBar, RouterLink],
   templateUrl: './attempt-result.html',
   styleUrl: './attempt-result.scss',
   changeDetection: ChangeDetectionStrategy.OnPush,

@@ -30,6 +30,7 @@ import { Notifier } from '../core/notifier';
 import { Confirmation } from '../shared/confirm-dialog';
 import { formatAttemptNumber, plural } from '../shared/formatting';
 import { LearnerApi } from '../shared/learner-api';
+import { LoadFailed } from '../shared/load-failed';
 import { MarkdownPipe } from '../shared/markdown';
 import { asApiError, problemMessage } from '../shared/problem';
 import { AnswerSaver } from './answer-saver';
@@ -53,6 +54,7 @@ const REVIEW = 'review';
   selector: 'app-attempt-player',
   imports: [
     AttemptStatus,
+    LoadFailed,
     MarkdownPipe,
     MatButton,
     MatCheckbox,
