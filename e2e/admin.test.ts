@@ -5,15 +5,12 @@ import type { Page } from '@playwright/test';
 import {
   account,
   accountMenuItems,
-  createUser,
   fillSignIn,
   fillSignUp,
   unexpectedProblems,
 } from './support/accounts.ts';
-import { openPage, screenshot, expectAccessible, type WatchedPage } from './support/browser.ts';
+import { screenshot, expectAccessible } from './support/browser.ts';
 import { expect, test } from './support/fixtures.ts';
-
-test.use({ journey: 'admin' });
 
 const admin = account(
   'margaret',
@@ -25,6 +22,8 @@ const learner = account(
   'Katherine Johnson',
   'trajectories computed by hand with great care',
 );
+
+test.use({ journey: 'admin', staff: { account: admin, role: 'admin' } });
 
 /** In an open Material select, moves the active option with the arrow keys and picks it. */
 async function chooseWithArrowKeys(page: Page, option: string): Promise<void> {
@@ -45,21 +44,7 @@ test.describe('an admin promotes a learner to instructor', () => {
   // One story: each step starts where the one before it ended.
   test.describe.configure({ mode: 'serial' });
 
-  let adminPage: WatchedPage;
-  let learnerPage: WatchedPage;
-
-  test.beforeAll(async ({ browser, assay }) => {
-    await createUser(assay.databaseUrl, assay.url, admin, 'admin');
-    adminPage = await openPage(browser);
-    learnerPage = await openPage(browser);
-  });
-
-  test.afterAll(async () => {
-    await adminPage.page.context().close();
-    await learnerPage.page.context().close();
-  });
-
-  test('a learner signs up and has no "My exams"', async ({ assay }) => {
+  test('a learner signs up and has no "My exams"', async ({ assay, learnerPage }) => {
     const { page } = learnerPage;
     await page.goto(assay.url);
     await page.getByRole('banner').getByRole('button', { name: 'Sign up' }).click();
@@ -71,8 +56,8 @@ test.describe('an admin promotes a learner to instructor', () => {
     expect(items).not.toContain('Users');
   });
 
-  test('the admin finds the learner and makes them an instructor', async ({ assay }) => {
-    const { page } = adminPage;
+  test('the admin finds the learner and makes them an instructor', async ({ assay, staffPage }) => {
+    const { page } = staffPage;
     await page.goto(`${assay.url}/admin/users`);
     await fillSignIn(page, admin);
     await expect(page).toHaveURL(`${assay.url}/admin/users`);
@@ -116,8 +101,8 @@ test.describe('an admin promotes a learner to instructor', () => {
     ).toBeVisible();
   });
 
-  test('refuses to leave Assay without an enabled admin', async () => {
-    const { page } = adminPage;
+  test('refuses to leave Assay without an enabled admin', async ({ staffPage }) => {
+    const { page } = staffPage;
     await page.getByLabel('Search users').fill('margaret');
     await page.getByRole('button', { name: `Disable ${admin.displayName}` }).click();
     const dialog = page.getByRole('alertdialog', { name: `Disable ${admin.displayName}?` });
@@ -132,11 +117,11 @@ test.describe('an admin promotes a learner to instructor', () => {
     await expect(
       page.getByRole('row', { name: new RegExp(admin.displayName) }).getByText('Active'),
     ).toBeVisible();
-    expect(unexpectedProblems(adminPage.problems, [409])).toEqual([]);
+    expect(unexpectedProblems(staffPage.problems, [409])).toEqual([]);
   });
 
-  test('shows every column of the users on a phone, the action included', async () => {
-    const { page } = adminPage;
+  test('shows every column of the users on a phone, the action included', async ({ staffPage }) => {
+    const { page } = staffPage;
     await page.setViewportSize({ width: 375, height: 740 });
     await page.getByLabel('Search users').fill('kath');
     const row = page.getByRole('row', { name: new RegExp(learner.displayName) });
@@ -168,7 +153,10 @@ test.describe('an admin promotes a learner to instructor', () => {
     await page.setViewportSize({ width: 1280, height: 720 });
   });
 
-  test('the promoted user, after signing in again, has "My exams"', async ({ assay }) => {
+  test('the promoted user, after signing in again, has "My exams"', async ({
+    assay,
+    learnerPage,
+  }) => {
     const { page } = learnerPage;
     const account = page.getByRole('banner').getByRole('button', { name: learner.displayName });
     await account.click();

@@ -6,15 +6,12 @@ import type { Page } from '@playwright/test';
 import {
   account,
   accountMenuItems,
-  createUser,
   fillSignIn,
   fillSignUp,
   unexpectedProblems,
 } from './support/accounts.ts';
-import { openPage, screenshot, expectAccessible, type WatchedPage } from './support/browser.ts';
+import { screenshot, expectAccessible } from './support/browser.ts';
 import { expect, test } from './support/fixtures.ts';
-
-test.use({ journey: 'instructor' });
 
 const instructor = account(
   'grace',
@@ -23,6 +20,8 @@ const instructor = account(
 );
 const learner = account('alan', 'Alan Turing', 'can machines think about universal computation');
 const examTitle = 'TypeScript Advanced Exam';
+
+test.use({ journey: 'instructor', staff: { account: instructor, role: 'instructor' } });
 
 /** Waits for a notification, then dismisses it (as a user would before moving on). */
 async function expectNotice(page: Page, text: string | RegExp): Promise<void> {
@@ -91,23 +90,10 @@ test.describe('an instructor writes, publishes and follows an exam', () => {
   // One story: each step starts where the one before it ended.
   test.describe.configure({ mode: 'serial' });
 
-  let teacher: WatchedPage;
-  let student: WatchedPage;
   let examId = '';
 
-  test.beforeAll(async ({ browser, assay }) => {
-    await createUser(assay.databaseUrl, assay.url, instructor, 'instructor');
-    teacher = await openPage(browser);
-    student = await openPage(browser);
-  });
-
-  test.afterAll(async () => {
-    await teacher.page.context().close();
-    await student.page.context().close();
-  });
-
-  test('signs the instructor in on the way to "My exams"', async ({ assay }) => {
-    const { page } = teacher;
+  test('signs the instructor in on the way to "My exams"', async ({ assay, staffPage }) => {
+    const { page } = staffPage;
     await page.goto(`${assay.url}/authoring`);
     await fillSignIn(page, instructor);
     await expect(page).toHaveURL(`${assay.url}/authoring`);
@@ -119,8 +105,8 @@ test.describe('an instructor writes, publishes and follows an exam', () => {
     await screenshot(page, 'instructor-my-exams-empty');
   });
 
-  test('creates a draft and saves its settings', async () => {
-    const { page } = teacher;
+  test('creates a draft and saves its settings', async ({ staffPage }) => {
+    const { page } = staffPage;
     await page.getByRole('button', { name: 'New exam' }).click();
     await page.getByLabel('Title').fill(examTitle);
     await page
@@ -146,8 +132,10 @@ test.describe('an instructor writes, publishes and follows an exam', () => {
     await expectAccessible(page, 'the exam editor (no questions)');
   });
 
-  test('says what is missing instead of publishing an exam without questions', async () => {
-    const { page } = teacher;
+  test('says what is missing instead of publishing an exam without questions', async ({
+    staffPage,
+  }) => {
+    const { page } = staffPage;
     await page.getByRole('button', { name: 'Publish', exact: true }).click();
     const issues = page.getByRole('alert').filter({ hasText: 'Fix these before publishing' });
     await expect(issues.getByText('Add at least one question.')).toBeVisible();
@@ -156,8 +144,8 @@ test.describe('an instructor writes, publishes and follows an exam', () => {
     await screenshot(page, 'instructor-editor-publish-problems');
   });
 
-  test('adds three question types and reorders them with the keyboard', async () => {
-    const { page } = teacher;
+  test('adds three question types and reorders them with the keyboard', async ({ staffPage }) => {
+    const { page } = staffPage;
     await page.getByRole('button', { name: 'Add question' }).click();
     await writeQuestion(page, {
       type: 'Single choice',
@@ -231,8 +219,8 @@ test.describe('an instructor writes, publishes and follows an exam', () => {
     await page.setViewportSize({ width: 1280, height: 720 });
   });
 
-  test('asks before leaving settings typed but not saved', async () => {
-    const { page } = teacher;
+  test('asks before leaving settings typed but not saved', async ({ staffPage }) => {
+    const { page } = staffPage;
     await page.getByLabel('Time limit (minutes)').fill('25');
     await page.getByLabel('Pass mark (%)').fill('70');
     await page
@@ -251,8 +239,9 @@ test.describe('an instructor writes, publishes and follows an exam', () => {
 
   test('publishes after confirmation with the settings on screen, and locks the questions', async ({
     assay,
+    staffPage,
   }) => {
-    const { page } = teacher;
+    const { page } = staffPage;
     // The time limit and pass mark typed above are still unsaved: publishing saves them first.
     await page.getByRole('button', { name: 'Publish', exact: true }).click();
     const dialog = page.getByRole('alertdialog', { name: 'Publish this exam?' });
@@ -293,8 +282,8 @@ test.describe('an instructor writes, publishes and follows an exam', () => {
     await screenshot(page, 'instructor-my-exams');
   });
 
-  test('lets a learner who signs up take the published exam', async ({ assay }) => {
-    const { page } = student;
+  test('lets a learner who signs up take the published exam', async ({ assay, learnerPage }) => {
+    const { page } = learnerPage;
     await page.goto(`${assay.url}/exams/${examId}`);
     await expect(page.getByRole('heading', { level: 1, name: examTitle })).toBeVisible();
     await page.getByRole('button', { name: 'Create an account' }).click();
@@ -316,8 +305,8 @@ test.describe('an instructor writes, publishes and follows an exam', () => {
     await expect(page.getByText(/passed/i).first()).toBeVisible();
   });
 
-  test('lets the learner try again and miss the pass mark', async ({ assay }) => {
-    const { page } = student;
+  test('lets the learner try again and miss the pass mark', async ({ assay, learnerPage }) => {
+    const { page } = learnerPage;
     await page.goto(`${assay.url}/exams/${examId}`);
     await page.getByRole('button', { name: /^Start/ }).click();
     await expect(page).toHaveURL(/\/attempts\/[0-9a-f-]{36}$/);
@@ -332,8 +321,11 @@ test.describe('an instructor writes, publishes and follows an exam', () => {
     await expect(page.getByText('Not passed', { exact: true }).first()).toBeVisible();
   });
 
-  test("shows the instructor the learner's attempts, in the learner's words", async ({ assay }) => {
-    const { page } = teacher;
+  test("shows the instructor the learner's attempts, in the learner's words", async ({
+    assay,
+    staffPage,
+  }) => {
+    const { page } = staffPage;
     await page.goto(`${assay.url}/authoring/${examId}/attempts`);
     await expect(page.getByRole('heading', { level: 1, name: /Attempts/ })).toBeVisible();
     const rows = page.getByRole('row', { name: new RegExp(learner.displayName) });
@@ -353,11 +345,14 @@ test.describe('an instructor writes, publishes and follows an exam', () => {
         .getByRole('row', { name: new RegExp(examTitle) })
         .getByRole('link', { name: `2 attempts at ${examTitle}` }),
     ).toBeVisible();
-    expect(unexpectedProblems(teacher.problems)).toEqual([]);
+    expect(unexpectedProblems(staffPage.problems)).toEqual([]);
   });
 
-  test('keeps a learner out of the authoring pages and the authoring API', async ({ assay }) => {
-    const { page } = student;
+  test('keeps a learner out of the authoring pages and the authoring API', async ({
+    assay,
+    learnerPage,
+  }) => {
+    const { page } = learnerPage;
     expect(await accountMenuItems(page, learner)).not.toContain('My exams');
 
     await page.goto(`${assay.url}/authoring/${examId}`);
@@ -375,6 +370,6 @@ test.describe('an instructor writes, publishes and follows an exam', () => {
     expect(((await mine.json()) as { code: string }).code).toBe('insufficient_permission');
     const edit = await api.get(`${assay.url}/api/exams/${examId}/edit`);
     expect(edit.status()).toBe(403);
-    expect(unexpectedProblems(student.problems)).toEqual([]);
+    expect(unexpectedProblems(learnerPage.problems)).toEqual([]);
   });
 });
