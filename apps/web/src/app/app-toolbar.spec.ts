@@ -6,6 +6,8 @@ import type { ComponentFixture } from '@angular/core/testing';
 import { TestBed } from '@angular/core/testing';
 import { MatButtonHarness } from '@angular/material/button/testing';
 import { MatMenuHarness } from '@angular/material/menu/testing';
+import { MatSnackBar } from '@angular/material/snack-bar';
+import { MatSnackBarHarness } from '@angular/material/snack-bar/testing';
 import { MatToolbarHarness } from '@angular/material/toolbar/testing';
 import type { BffUser } from '@assay/contracts';
 import { Router } from '@angular/router';
@@ -177,7 +179,11 @@ describe('The toolbar', () => {
 
       // The page is not stable until its results have come, so the click settles after them.
       const clicked = menu.clickItem({ text: 'My results' });
-      const results = await vi.waitFor(() => httpTesting.expectOne('/api/me/attempts?limit=20'));
+      // The page's lazy chunk is imported on first use, which takes over waitFor's default 1 s
+      // on a busy machine.
+      const results = await vi.waitFor(() => httpTesting.expectOne('/api/me/attempts?limit=20'), {
+        timeout: 5_000,
+      });
 
       expect(TestBed.inject(Router).url).toBe('/me/results');
       results.flush({ items: [], nextCursor: null });
@@ -249,6 +255,15 @@ describe('The toolbar', () => {
 
         expect(assign).not.toHaveBeenCalled();
         expect(memory.unsavedAnswers('attempt-1')).toEqual([answer]);
+        const snackBar =
+          await TestbedHarnessEnvironment.documentRootLoader(fixture).getHarness(
+            MatSnackBarHarness,
+          );
+        expect(await snackBar.getMessage()).toContain('Signing out failed');
+        // Dismissed before the test module is torn down, or its closing runs against a
+        // destroyed injector (NG0205).
+        TestBed.inject(MatSnackBar).dismiss();
+        await fixture.whenStable();
       });
     });
 
