@@ -71,6 +71,12 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<SessionRoutesOptions> = (
         tags: ['session'],
         summary: 'Start signing in to the web app (redirects to the identity provider)',
         querystring: LoginQuery,
+        response: {
+          302: Type.Null({
+            description: "To the identity provider's authorization endpoint",
+            headers: { location: Type.String({ format: 'uri' }) },
+          }),
+        },
       },
     },
     async (request, reply) => {
