@@ -84,6 +84,16 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}) {
     ...loggingOptions(config.logLevel, options.logStream),
     bodyLimit: maxBodyBytes,
     return503OnClosing: true,
+    // Fastify's default is no limit at all, so a client trickling its body would hold a
+    // connection for ever. Node honours the limits only when the server is created with them
+    // (Fastify's `requestTimeout` sets them afterwards, too late), and checks them every
+    // connectionsCheckingInterval (30 s by default): a shorter limit is checked every quarter.
+    requestTimeout: config.requestTimeoutMs,
+    http: {
+      requestTimeout: config.requestTimeoutMs,
+      headersTimeout: Math.min(60_000, config.requestTimeoutMs),
+      connectionsCheckingInterval: Math.min(30_000, Math.ceil(config.requestTimeoutMs / 4)),
+    },
     // Behind a reverse proxy, client addresses (rate limits) come from X-Forwarded-For.
     trustProxy: config.trustProxy,
     // Report every invalid field, not only the first, and refuse members a schema does not name

@@ -63,6 +63,14 @@ const EnvSchema = Type.Object({
       expected: 'a directory path',
     }),
   ),
+  REQUEST_TIMEOUT_MS: Type.Integer({
+    minimum: 1000,
+    maximum: 600_000,
+    default: 120_000,
+    description:
+      'How long a request may take to arrive completely (headers and body); a slower one gets 408 and its connection is closed.',
+    expected: 'an integer from 1000 to 600000 (milliseconds)',
+  }),
   SHUTDOWN_TIMEOUT_MS: Type.Integer({
     minimum: 0,
     maximum: 600_000,
@@ -258,6 +266,11 @@ export interface Config {
    * this repository). When absent the API still runs and `/` answers 503.
    */
   readonly webDistDir: string;
+  /**
+   * How long a request may take to arrive, headers and body (`REQUEST_TIMEOUT_MS`, default
+   * 120000): without a bound, a client trickling its body holds a connection for ever.
+   */
+  readonly requestTimeoutMs: number;
   /** Grace period for in-flight requests on shutdown (`SHUTDOWN_TIMEOUT_MS`, default 10000). */
   readonly shutdownTimeoutMs: number;
   /**
@@ -527,6 +540,7 @@ function toConfig(env: Env, cwd: string): Config {
     database: { target: parseDatabaseUrl(env.DATABASE_URL, cwd), poolMax: env.DATABASE_POOL_MAX },
     logLevel: env.LOG_LEVEL,
     webDistDir: path.resolve(cwd, env.WEB_DIST_DIR ?? defaultWebDistDir),
+    requestTimeoutMs: env.REQUEST_TIMEOUT_MS,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     trustProxy: env.TRUST_PROXY,
     identity: {

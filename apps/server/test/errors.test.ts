@@ -343,3 +343,28 @@ describe('errors over real HTTP, from the parsers', () => {
     });
   }
 });
+
+describe('a request that does not arrive in time', () => {
+  const testApp = forSuite(() => createTestApp({ env: { REQUEST_TIMEOUT_MS: '1000' } }));
+
+  it('answers a body trickled past REQUEST_TIMEOUT_MS with 408 request_timeout and closes', async () => {
+    const authorization = `Bearer ${await machineTokenFor(testApp.app, ['manage:exams'])}`;
+    const address = await testApp.app.listen({ port: 0, host: '127.0.0.1' });
+    const started = performance.now();
+    // An authorized request whose headers announce 100 bytes; one arrives, the rest never does.
+    const { head, body } = await rawHttp(
+      Number(new URL(address).port),
+      'POST /api/exams HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n' +
+        `Authorization: ${authorization}\r\nContent-Length: 100\r\n\r\n{`,
+    );
+    const waited = performance.now() - started;
+
+    assert.match(head, /^HTTP\/1\.1 408 /);
+    assert.match(head, /\r\ncontent-type: application\/problem\+json; charset=utf-8\r\n/i);
+    const problem = JSON.parse(body) as ProblemDetails;
+    assert.equal(problem.code, 'request_timeout');
+    assert.equal(problem.status, 408);
+    // Node checks the limit every quarter of it here, so the answer comes within 1.25 s or so.
+    assert.ok(waited >= 1000 && waited < 5000, `answered after ${String(Math.round(waited))} ms`);
+  });
+});
