@@ -76,7 +76,7 @@ const EnvSchema = Type.Object({
     maximum: 600_000,
     default: 10_000,
     description:
-      'On SIGTERM/SIGINT, how long in-flight requests may take before a forced exit (code 1).',
+      'On a stop signal (SIGTERM, SIGINT, SIGHUP …) or an uncaught error, how long in-flight requests may take before a forced exit (code 1).',
     expected: 'an integer from 0 to 600000 (milliseconds)',
   }),
   TRUST_PROXY: Type.Boolean({
